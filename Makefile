@@ -1,0 +1,94 @@
+# Portail CMA — developer commands. Needs only python3 (and make); see docs and DESIGN "Run modes".
+#   make run        embedded mode: SQLite, eager tasks, console emails, demo data
+#   make run-stack  PostgreSQL + Redis, with web, Celery worker and beat under honcho
+#   make test       lint, format check, migrations check, pytest (PYTEST_ARGS="..." to pass options)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+# Targets are steps of one sequence (venv → messages → migrate → …): never run them in parallel.
+.NOTPARALLEL:
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+# Folders that compilemessages must not walk into (Django's own catalogues live in .venv).
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=staticfiles --ignore=node_modules
+
+# Full-stack defaults: the services that run on the development and CI machines.
+STACK_DATABASE_URL := postgres://postgres@127.0.0.1:5432/cma_portal
+STACK_REDIS_URL := redis://127.0.0.1:6379/0
+
+.PHONY: help venv messages migrate seed run run-stack test lint format clean
+
+help:
+	@echo "make venv | messages | migrate | run | run-stack | test | lint | format | clean"
+
+# --- virtual environment --------------------------------------------------------------------
+# The stamp is newer than both requirements files once they are installed, so a second
+# `make venv` (and every `make test`) does nothing.
+venv: $(STAMP)
+
+$(PY):
+	python3 -m venv $(VENV)
+
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $(STAMP)
+
+# --- translations ---------------------------------------------------------------------------
+# .mo files are build output (not committed). GNU gettext's msgfmt when present, else a
+# stdlib-only compiler that produces the same files.
+messages: venv
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(PY) -m django compilemessages $(MESSAGES_IGNORE); \
+	else \
+		$(PY) scripts/compile_messages.py; \
+	fi
+
+# --- embedded mode --------------------------------------------------------------------------
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: venv messages migrate seed
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# --- full stack -----------------------------------------------------------------------------
+# DATABASE_URL / REDIS_URL from the environment win over the defaults above.
+run-stack: export DATABASE_URL ?= $(STACK_DATABASE_URL)
+run-stack: export REDIS_URL ?= $(STACK_REDIS_URL)
+# The database is created if missing, through the server's maintenance database "postgres".
+run-stack: venv messages
+	@db="$${DATABASE_URL##*/}"; db="$${db%%\?*}"; server="$${DATABASE_URL%/*}"; \
+	if ! psql "$$server/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$$db'" | grep -q 1; then \
+		echo "creating database $$db"; \
+		psql "$$server/postgres" -qc "CREATE DATABASE \"$$db\"" 2>&1 | grep -v "already exists" || true; \
+	fi
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	mkdir -p var
+	$(PY) -m honcho start -f Procfile.dev
+
+# --- checks ---------------------------------------------------------------------------------
+test: export TESTING := true
+test: venv messages
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: venv
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean:
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . -path ./$(VENV) -prune -o -name '*.mo' -path '*/locale/*' -exec rm -f {} +
+	rm -rf .pytest_cache .ruff_cache staticfiles test-results var/ci-junit.xml

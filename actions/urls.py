@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "actions"
+urlpatterns = [
+    path("<int:number>/", views.action_detail, name="detail"),
+]

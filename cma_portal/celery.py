@@ -1,0 +1,25 @@
+"""Celery application. The periodic schedule lives here, in one place."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cma_portal.settings")
+
+app = Celery("cma_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Every periodic job of the portal. Tasks are idempotent, so a beat that fires twice
+# (two beat processes, a restart) does no harm.
+app.conf.beat_schedule = {
+    "reminder-sweep": {
+        "task": "applications.tasks.send_reminders_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    "expire-dossiers": {
+        "task": "applications.tasks.expire_dossiers_task",
+        "schedule": crontab(minute="*/5"),
+    },
+}

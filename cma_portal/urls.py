@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("mentions-legales/", views.legal_notice, name="legal_notice"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("compte/", include("allauth.urls")),
+    path("actions/", include("actions.urls")),
+    path("", include("waves.urls")),
+    path("candidatures/", include("applications.urls")),
+    path("admin/", admin.site.urls),
+]

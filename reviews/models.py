@@ -1,0 +1,1 @@
+"""Scoring grids, assignments, conflicts of interest, reviews and decisions."""
