@@ -81,8 +81,11 @@ class Command(BaseCommand):
             self.stdout.write("Demo users created; passwords are not printed outside development.")
 
     def _seed_applications(self, users, wave, extra):
+        from applications import demo as application_demo
+
+        application_demo.seed(users=users, wave=wave, extra=extra, stdout=self.stdout)
         try:
-            from applications import demo
-        except ImportError:
+            from reviews import demo as review_demo
+        except ImportError:  # the review app's demo data comes with the review module
             return
-        demo.seed(users=users, wave=wave, extra=extra, stdout=self.stdout)
+        review_demo.seed(users=users, wave=wave, stdout=self.stdout)
