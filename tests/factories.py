@@ -152,3 +152,153 @@ class CollaboratorFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     email = factory.LazyAttribute(lambda o: o.user.email if o.user else "invite@exemple.fr")
     accepted_at = factory.LazyFunction(timezone.now)
+
+
+# --- reviews (issue 5) -------------------------------------------------------------------
+
+
+def covering_reviewer(actions=None, **kwargs):
+    """A reviewer (TOTP set up) who covers `actions` (default: every action)."""
+    from reviews.services import reviewer_set_actions
+
+    user = reviewer(**kwargs)
+    reviewer_set_actions(
+        user=user, actions=actions if actions is not None else Action.objects.all(), actor=None
+    )
+    return user
+
+
+class SubmittedDossierFactory(ApplicationFactory):
+    """A full dossier submitted to action 3 (no snapshot: review tests do not need one)."""
+
+    state = "dossier_submitted"
+    reference = factory.Sequence(lambda n: f"CMA-SN-2026-{n + 1:04d}")
+    letter_submitted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=120))
+    dossier_submitted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=3))
+
+
+# --- background work: PDF dossiers, bundles, reminders (issue 4) -----------------------------
+
+
+def blank_pdf_bytes(pages: int = 1) -> bytes:
+    """A real PDF of `pages` blank A4 pages (pypdf), for documents whose content does not matter."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def attach_document(
+    application, *, kind="presentation", name="presentation.pdf", content=None, pages=1, **kwargs
+):
+    """A stored Document of `application` whose size and SHA-256 are those of its real content."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from applications.models import Document
+
+    content = content if content is not None else blank_pdf_bytes(pages)
+    document = Document(
+        application=application,
+        kind=kind,
+        original_name=name,
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        page_count=pages,
+        uploaded_by=application.owner,
+        **kwargs,
+    )
+    document.file.save(name, ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+def rich_dossier_application(*, years=3, partners=3, milestones=6, documents=3, **kwargs):
+    """An application in `dossier_draft` with every structured section filled in: partners,
+    budget lines over `years` years (with co-financing), training targets, milestones and
+    `documents` stored PDF documents (plus the letter of intent)."""
+    from decimal import Decimal
+
+    from applications.models import BudgetLine, ConsortiumPartner, Milestone, TrainingTarget
+
+    kwargs.setdefault("state", "dossier_draft")
+    kwargs.setdefault("reference", f"CMA-SN-2026-{9000 + Application.objects.count():04d}")
+    kwargs.setdefault("dossier_deadline", timezone.now() + timedelta(days=60))
+    application = ApplicationFactory(**kwargs)
+    for n in range(partners):
+        ConsortiumPartner.objects.create(
+            application=application,
+            organisation=OrganisationFactory(name=f"Centre hospitalier partenaire {n + 1}", kind="hospital"),
+            role="hospital",
+            contribution=f"Accueil de stagiaires et co-construction des modules, partenaire {n + 1}.",
+            order=n,
+        )
+    categories = [c for c, _label in BudgetLine.Category.choices]
+    for year in range(1, years + 1):
+        for index, category in enumerate(categories):
+            eligible = Decimal(10000 * (index + 1) + 1234 * year) + Decimal("0.50")
+            BudgetLine.objects.create(
+                application=application,
+                year=year,
+                category=category,
+                eligible_cost=eligible,
+                aid_requested=(eligible * Decimal("0.6")).quantize(Decimal("0.01")),
+                co_financing=(eligible * Decimal("0.4")).quantize(Decimal("0.01")),
+                co_financing_source="Région et fonds propres",
+            )
+    for year in range(2026, 2026 + years):
+        TrainingTarget.objects.create(
+            application=application,
+            audience="initial_it",
+            year=year,
+            people_trained=120 + year % 10,
+            hours=30,
+        )
+        TrainingTarget.objects.create(
+            application=application, audience="continuing", year=year, people_trained=60, hours=14
+        )
+    for n in range(milestones):
+        Milestone.objects.create(
+            application=application,
+            title=f"Jalon {n + 1} : ouverture du module {n + 1}",
+            due_month=6 * (n + 1),
+            deliverable=f"Maquette pédagogique du module {n + 1} validée par le comité.",
+        )
+    attach_document(application, kind="letter", name="lettre-intention.pdf", pages=2)
+    for n in range(documents):
+        attach_document(
+            application,
+            kind="presentation" if n == 0 else "other",
+            name=f"piece-{n + 1}.pdf",
+            content=blank_pdf_bytes(n + 1) + f"% piece {n + 1}\n".encode(),
+            pages=n + 1,
+        )
+    return application
+
+
+def submit_snapshot(application, *, kind="dossier", at=None):
+    """Freeze `application` as a Submission of `kind` (what the submit services do)."""
+    from applications.snapshots import freeze_submission
+
+    return freeze_submission(
+        application, kind=kind, submitted_by=application.owner, submitted_at=at or timezone.now()
+    )
+
+
+# --- screening and messages (issue 3, programme managers) ----------------------------------
+
+
+class SubmittedLetterFactory(ApplicationFactory):
+    """A letter of intent submitted and waiting for screening (no snapshot)."""
+
+    state = "li_submitted"
+    reference = factory.Sequence(lambda n: f"CMA-SN-2025-{n + 1:04d}")
+    letter_submitted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=2))

@@ -1,0 +1,201 @@
+"""The message thread of an application: applicants (owner and co-editors) on one side,
+programme managers on the other, with attachments.
+
+`attachment_check` validates an uploaded file by its content (magic bytes), never by its name;
+`message_post` stores a message and its attachments and notifies the other side.
+"""
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from cma_portal import roles
+from cma_portal.audit import audit_record
+from cma_portal.emails import queue_email
+
+from .models import Application, Document, Message
+from .screening_services import applicant_side, applicant_thread_path
+from .selectors import is_editor
+from .services import TransitionError
+
+MAX_ATTACHMENTS = 5
+MAX_BODY_LENGTH = 10_000
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content_type: str
+    size: int
+    sha256: str
+
+
+_SPREADSHEET_MIMETYPES = {
+    "application/vnd.oasis.opendocument.spreadsheet": "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+def _zip_spreadsheet_type(upload) -> str | None:
+    """The content type of an .xlsx/.xlsm/.ods file, read from the archive's members."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" in names and "[Content_Types].xml" in names:
+                types = archive.read("[Content_Types].xml")
+                if b"macroEnabled" in types:
+                    return "application/vnd.ms-excel.sheet.macroEnabled.12"
+                return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                return _SPREADSHEET_MIMETYPES.get(mimetype)
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
+        return None
+    finally:
+        upload.seek(0)
+    return None
+
+
+def sniff_content_type(upload) -> str | None:
+    """The content type of an allowed file (PDF, PNG, JPEG, GIF, WebP, XLSX/XLSM/ODS), read
+    from its first bytes; None for anything else."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_spreadsheet_type(upload)
+    return None
+
+
+def attachment_check(upload) -> CheckedFile:
+    """Validate one attachment; ValidationError with a French message naming the problem."""
+    name = getattr(upload, "name", "") or _("fichier")
+    size = upload.size
+    if not size:
+        raise ValidationError(_("Le fichier « %(name)s » est vide.") % {"name": name}, code="empty")
+    if size > settings.MAX_UPLOAD_SIZE:
+        raise ValidationError(
+            _("Le fichier « %(name)s » dépasse la taille maximale de %(max)s Mo.")
+            % {"name": name, "max": settings.MAX_UPLOAD_SIZE // (1024 * 1024)},
+            code="too_large",
+        )
+    content_type = sniff_content_type(upload)
+    if content_type is None:
+        raise ValidationError(
+            _(
+                "Le fichier « %(name)s » n'est pas d'un type accepté : seuls les PDF, les images "
+                "(PNG, JPEG, GIF, WebP) et les tableurs (XLSX, XLSM, ODS) sont acceptés."
+            )
+            % {"name": name},
+            code="type",
+        )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedFile(content_type=content_type, size=size, sha256=digest.hexdigest())
+
+
+def _store_attachment(*, application: Application, message: Message, upload, author) -> Document:
+    checked = attachment_check(upload)
+    document = Document(
+        application=application,
+        message=message,
+        kind=Document.Kind.ATTACHMENT,
+        original_name=(getattr(upload, "name", "") or "piece-jointe")[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=author,
+    )
+    upload.seek(0)
+    # The storage name is random (document_upload_to); the original name is only displayed.
+    document.file.save(
+        "attachment", upload if hasattr(upload, "chunks") else io.BytesIO(upload.read()), save=False
+    )
+    document.save()
+    return document
+
+
+def programme_managers():
+    """Active users with the programme manager role: who hears from applicants."""
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=roles.PROGRAMME_MANAGER, is_active=True)
+        .distinct()
+        .order_by("id")
+    )
+
+
+@transaction.atomic
+def message_post(*, application: Application, author, body: str, attachments=(), as_staff: bool) -> Message:
+    """Post a message in the thread of `application`, as staff (`as_staff`, a programme manager
+    or administrator) or as the applicant side (the owner or an accepted co-editor).
+
+    Side effects: a Message, one Document (kind attachment) per file, stored under a random
+    name with its SHA-256 and size; audit event "message_posted" (without the text); on commit,
+    email `message_to_applicants` to owner and co-editors, or `message_to_staff` to programme
+    managers. Raises TransitionError when the author may not write here, ValidationError for a
+    bad attachment (nothing is stored then).
+    """
+    if as_staff and not roles.may(author, "screen_letters"):
+        raise TransitionError(_("Vous n'avez pas le droit d'effectuer cette action."))
+    if not as_staff and not is_editor(author, application):
+        raise TransitionError(_("Vous n'avez pas le droit d'effectuer cette action."))
+    body = (body or "").strip()
+    attachments = list(attachments or ())
+    if not body and not attachments:
+        raise TransitionError(_("Le message est vide."))
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise TransitionError(_("Au plus %(n)d pièces jointes par message.") % {"n": MAX_ATTACHMENTS})
+
+    message = Message.objects.create(application=application, author=author, from_staff=as_staff, body=body)
+    documents = [
+        _store_attachment(application=application, message=message, upload=upload, author=author)
+        for upload in attachments
+    ]
+    audit_record(
+        actor=author,
+        verb="message_posted",
+        obj=application,
+        data={
+            "message_id": message.pk,
+            "from_staff": as_staff,
+            "attachments": [{"id": d.pk, "sha256": d.sha256, "size": d.size} for d in documents],
+        },
+    )
+    context = {
+        "reference": application.reference or "",
+        "title": application.title,
+        "acronym": application.acronym,
+        # Applicants are named to staff; staff write to applicants as "the programme team".
+        "author": "" if as_staff else (author.get_full_name() or author.email),
+        "body": body,
+        "attachment_count": len(documents),
+    }
+    if as_staff:
+        context["path"] = applicant_thread_path(application)
+        queue_email(recipients=applicant_side(application), template="message_to_applicants", context=context)
+    else:
+        context["path"] = reverse("instruction:detail", args=[application.pk]) + "#messages"
+        recipients = [u for u in programme_managers() if u.pk != author.pk]
+        queue_email(recipients=recipients, template="message_to_staff", context=context)
+    return message

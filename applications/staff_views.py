@@ -1,0 +1,326 @@
+"""Programme managers' screening pages, under /instruction/: the list of letters, the detail of
+an application and the actions taken on it. Every page requires the `screen_letters`
+capability; state changes are POST only and go through `screening_services`."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cma_portal import roles
+
+from . import message_services, screening_services
+from .filters import ScreeningFilter
+from .models import Document
+from .screening_services import format_deadline
+from .selectors import get_application_for
+from .services import TransitionError
+from .staff_forms import CorrectionForm, ExtensionForm, GoForm, MessageForm, NoGoForm, StaffNoteForm
+from .workflow import State
+
+PAGE_SIZE = 25
+SORTABLE = (
+    ("reference", _("Référence")),
+    ("title", _("Titre")),
+    ("state", _("État")),
+    ("submitted", _("Déposée le")),
+    ("deadline", _("Date limite du dossier")),
+)
+
+
+def _require_screener(user) -> None:
+    if not roles.may(user, "screen_letters"):
+        raise PermissionDenied
+
+
+def _staff_application(request, pk):
+    _require_screener(request.user)
+    return get_application_for(request.user, pk, staff_only=True)
+
+
+def _sort_columns(request) -> list[dict]:
+    """Header links: a click sorts by the column, a second click reverses it."""
+    current = request.GET.get("o", "")
+    columns = []
+    for key, label in SORTABLE:
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["o"] = f"-{key}" if current == key else key
+        direction = "ascending" if current == key else "descending" if current == f"-{key}" else ""
+        columns.append({"key": key, "label": label, "url": f"?{params.urlencode()}", "sort": direction})
+    return columns
+
+
+@login_required
+@require_GET
+def letters(request):
+    _require_screener(request.user)
+    filterset = ScreeningFilter(request.GET or None, queryset=screening_services.screening_applications())
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    export_params = request.GET.copy()
+    export_params.pop("page", None)
+    return render(
+        request,
+        "applications/staff/letters.html",
+        {
+            "title": _("Instruction des lettres d'intention"),
+            "filter": filterset,
+            "page_obj": page,
+            "columns": _sort_columns(request),
+            "export_query": export_params.urlencode(),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _csv_cell(value) -> str:
+    # A cell starting with = + - @ would be a formula in a spreadsheet: neutralise it.
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+@require_GET
+def letters_export(request):
+    """The filtered list as CSV (semicolon separated, UTF-8 with BOM for spreadsheets)."""
+    _require_screener(request.user)
+    if not roles.may(request.user, "export"):
+        raise PermissionDenied
+    filterset = ScreeningFilter(request.GET or None, queryset=screening_services.screening_applications())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="lettres-intention.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Référence"),
+            _("Titre"),
+            _("Acronyme"),
+            _("État"),
+            _("Vague"),
+            _("Actions"),
+            _("Établissement porteur"),
+            _("Région"),
+            _("Nature"),
+            _("Déposée le"),
+            _("Date limite du dossier"),
+            _("Aide demandée estimée (€)"),
+        ]
+    )
+    for application in filterset.qs:
+        org = application.lead_organisation
+        submitted = application.letter_submitted_at
+        writer.writerow(
+            [
+                _csv_cell(v)
+                for v in (
+                    application.reference,
+                    application.title,
+                    application.acronym,
+                    application.get_state_display(),
+                    application.wave.name,
+                    ", ".join(str(a.number) for a in application.actions.all()),
+                    org.name if org else "",
+                    org.get_region_display() if org else "",
+                    org.get_kind_display() if org else "",
+                    timezone.localtime(submitted).strftime("%d/%m/%Y %H:%M") if submitted else "",
+                    format_deadline(application.dossier_deadline),
+                    application.estimated_aid_requested,
+                )
+            ]
+        )
+    return response
+
+
+def _render_detail(request, application, status=200, **forms):
+    state = application.state
+    context = {
+        "title": _("Candidature %(reference)s") % {"reference": application.display_reference},
+        "application": application,
+        "State": State,
+        "can_screen": state == State.LI_SUBMITTED,
+        "can_extend": state == State.DOSSIER_DRAFT,
+        "correction_form": forms.get("correction_form") or CorrectionForm(prefix="correction"),
+        "go_form": forms.get("go_form") or GoForm(prefix="go"),
+        "no_go_form": forms.get("no_go_form") or NoGoForm(prefix="nogo"),
+        "extension_form": forms.get("extension_form")
+        or ExtensionForm(prefix="extension", current_deadline=application.dossier_deadline),
+        "note_form": forms.get("note_form") or StaffNoteForm(prefix="note"),
+        "message_form": forms.get("message_form") or MessageForm(prefix="message"),
+        "staff_side": True,
+        "dossier_deadline_date": format_deadline(application.dossier_deadline),
+        **screening_services.screening_detail_context(application),
+    }
+    return render(request, "applications/staff/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def detail(request, pk):
+    application = _staff_application(request, pk)
+    return _render_detail(request, application)
+
+
+def _refused(request, application, error: TransitionError):
+    messages.error(request, str(error.message))
+    return redirect("instruction:detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def request_correction(request, pk):
+    application = _staff_application(request, pk)
+    form = CorrectionForm(request.POST, prefix="correction")
+    if not form.is_valid():
+        return _render_detail(request, application, status=400, correction_form=form)
+    try:
+        screening_services.letter_request_correction(
+            application=application, actor=request.user, message=form.cleaned_data["message"]
+        )
+    except TransitionError as error:
+        return _refused(request, application, error)
+    messages.success(request, _("La demande de correction a été envoyée au porteur."))
+    return redirect("instruction:detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def go(request, pk):
+    application = _staff_application(request, pk)
+    if not roles.may(request.user, "decide"):
+        raise PermissionDenied
+    form = GoForm(request.POST, prefix="go")
+    if not form.is_valid():
+        return _render_detail(request, application, status=400, go_form=form)
+    try:
+        application = screening_services.letter_go(
+            application=application, actor=request.user, note=form.cleaned_data["note"]
+        )
+    except TransitionError as error:
+        return _refused(request, application, error)
+    messages.success(
+        request,
+        _("GO enregistré. Le dossier complet est attendu au plus tard le %(date)s à 23:59 (heure de Paris).")
+        % {"date": format_deadline(application.dossier_deadline)},
+    )
+    return redirect("instruction:detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def no_go(request, pk):
+    application = _staff_application(request, pk)
+    if not roles.may(request.user, "decide"):
+        raise PermissionDenied
+    form = NoGoForm(request.POST, prefix="nogo")
+    if not form.is_valid():
+        return _render_detail(request, application, status=400, no_go_form=form)
+    try:
+        screening_services.letter_no_go(
+            application=application, actor=request.user, reasons=form.cleaned_data["reasons"]
+        )
+    except TransitionError as error:
+        return _refused(request, application, error)
+    messages.success(request, _("NO GO enregistré ; le porteur en a été informé avec vos motifs."))
+    return redirect("instruction:detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def extend_deadline(request, pk):
+    application = _staff_application(request, pk)
+    if not roles.may(request.user, "extend_deadline"):
+        raise PermissionDenied
+    form = ExtensionForm(request.POST, prefix="extension", current_deadline=application.dossier_deadline)
+    if not form.is_valid():
+        return _render_detail(request, application, status=400, extension_form=form)
+    try:
+        application = screening_services.application_extend_deadline(
+            application=application,
+            new_date=form.cleaned_data["new_date"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+    except TransitionError as error:
+        return _refused(request, application, error)
+    messages.success(
+        request,
+        _(
+            "Délai prolongé : le dossier complet est attendu au plus tard le %(date)s à 23:59 (heure de Paris)."
+        )
+        % {"date": format_deadline(application.dossier_deadline)},
+    )
+    return redirect("instruction:detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def add_note(request, pk):
+    application = _staff_application(request, pk)
+    form = StaffNoteForm(request.POST, prefix="note")
+    if not form.is_valid():
+        return _render_detail(request, application, status=400, note_form=form)
+    try:
+        screening_services.staff_note_add(
+            application=application, author=request.user, body=form.cleaned_data["body"]
+        )
+    except TransitionError as error:
+        return _refused(request, application, error)
+    messages.success(request, _("Note interne enregistrée."))
+    return redirect(reverse("instruction:detail", args=[application.pk]) + "#notes")
+
+
+@login_required
+@require_POST
+def post_message(request, pk):
+    application = _staff_application(request, pk)
+    form = MessageForm(request.POST, request.FILES, prefix="message")
+    if not form.is_valid():
+        return _render_detail(request, application, status=400, message_form=form)
+    try:
+        message_services.message_post(
+            application=application,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            attachments=form.cleaned_data["attachments"],
+            as_staff=True,
+        )
+    except TransitionError as error:
+        return _refused(request, application, error)
+    messages.success(request, _("Message envoyé au porteur."))
+    return redirect(reverse("instruction:detail", args=[application.pk]) + "#messages")
+
+
+@login_required
+@require_GET
+def document(request, pk, document_pk):
+    """Any document of the application, message attachments included, for staff."""
+    application = _staff_application(request, pk)
+    try:
+        doc = application.documents.get(pk=document_pk)
+    except Document.DoesNotExist:
+        raise Http404 from None
+    return document_response(doc)
+
+
+def document_response(doc: Document) -> FileResponse:
+    try:
+        handle = doc.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=doc.original_name, content_type=doc.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
