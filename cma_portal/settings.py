@@ -112,8 +112,9 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 if TESTING:
-    # Tests run tasks inline unless a test starts a real worker (tests/.../test_worker*.py).
-    CELERY_TASK_ALWAYS_EAGER = True
+    # Tests run tasks inline; the worker started by tests/applications/test_worker.py runs with
+    # CELERY_TASK_ALWAYS_EAGER=false in its environment so that it consumes from the broker.
+    CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -245,3 +246,16 @@ LOGGING = {
 
 # Staff must set up TOTP before reaching /instruction/, /evaluation/, /pilotage/, /admin/.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=True)
+
+# Reviews (docs/reviews.md): reviewers per dossier for automatic assignment, days until the
+# review is due, disagreement threshold (points on /20 between the highest and lowest review),
+# and how many submitted reviews in a wave a reviewer needs before their scores are corrected
+# for severity.
+REVIEWS_PER_DOSSIER = env.int("REVIEWS_PER_DOSSIER", default=2)
+REVIEW_DUE_DAYS = env.int("REVIEW_DUE_DAYS", default=21)
+REVIEW_DISAGREEMENT_THRESHOLD = env.float("REVIEW_DISAGREEMENT_THRESHOLD", default=5.0)
+REVIEW_SEVERITY_MIN_REVIEWS = env.int("REVIEW_SEVERITY_MIN_REVIEWS", default=3)
+
+# WeasyPrint logs every layout step at INFO: keep its warnings (missing fonts, bad CSS) only.
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
+LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}
