@@ -22,4 +22,9 @@ app.conf.beat_schedule = {
         "task": "applications.tasks.expire_dossiers_task",
         "schedule": crontab(minute="*/5"),
     },
+    # Waves created to open later are announced by this sweep once their opening has passed.
+    "announce-opened-waves": {
+        "task": "waves.tasks.announce_due_waves_task",
+        "schedule": crontab(minute="*"),
+    },
 }

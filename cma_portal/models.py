@@ -109,3 +109,94 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.verb} {self.object_type}#{self.object_id}"
+
+
+def new_invitation_token():
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """An administrator's invitation to join the staff as a reviewer or programme manager.
+
+    The link carries `token`; whoever accepts it while logged in with the invited address
+    receives the role (and, for reviewers, the actions they cover)."""
+
+    ROLE_CHOICES = [
+        ("reviewer", _("Évaluateur·rice")),
+        ("programme_manager", _("Chargé·e de programme")),
+    ]
+
+    email = models.EmailField(_("adresse électronique"))
+    role = models.CharField(_("rôle"), max_length=32, choices=ROLE_CHOICES)
+    actions = models.ManyToManyField(
+        "actions.Action", blank=True, related_name="+", verbose_name=_("actions couvertes")
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token, editable=False)
+    invited_by = models.ForeignKey("cma_portal.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expire le"))
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        "cma_portal.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} ({self.get_role_display()})"
+
+    def is_usable(self, at=None) -> bool:
+        return self.accepted_at is None and (at or timezone.now()) < self.expires_at
+
+
+class SitePage(models.Model):
+    """An editable page (accessibility statement, legal notice). Bodies are plain text:
+    paragraphs separated by blank lines, a paragraph starting with "## " is a heading.
+    Rendered escaped, so nothing an administrator types can inject markup."""
+
+    ACCESSIBILITY = "accessibilite"
+    LEGAL_NOTICE = "mentions-legales"
+
+    slug = models.SlugField(unique=True)
+    title_fr = models.CharField(_("titre (français)"), max_length=200)
+    title_en = models.CharField(_("titre (anglais)"), max_length=200, blank=True)
+    body_fr = models.TextField(_("texte (français)"))
+    body_en = models.TextField(_("texte (anglais)"), blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        "cma_portal.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("page éditable")
+        verbose_name_plural = _("pages éditables")
+
+    def __str__(self):
+        return self.title_fr
+
+    @property
+    def title(self):
+        from .i18n import pick
+
+        return pick(self, "title")
+
+    @property
+    def body(self):
+        from .i18n import pick
+
+        return pick(self, "body")
+
+    def blocks(self) -> list[dict]:
+        """The body as paragraphs and headings, for a template that escapes every text."""
+        blocks = []
+        for chunk in self.body.replace("\r\n", "\n").split("\n\n"):
+            chunk = chunk.strip()
+            if chunk.startswith("## "):
+                blocks.append({"heading": True, "text": chunk[3:].strip()})
+            elif chunk:
+                blocks.append({"heading": False, "text": chunk})
+        return blocks

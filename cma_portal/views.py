@@ -38,12 +38,24 @@ def home(request):
     )
 
 
+def _site_page(request, slug: str, fallback_template: str, fallback_title: str):
+    """An administrator-editable page; the template's text until the page exists."""
+    from .models import SitePage
+
+    page = SitePage.objects.filter(slug=slug).first()
+    if page is None:
+        return render(request, fallback_template, {"title": fallback_title})
+    return render(
+        request, "pilotage/public_page.html", {"title": page.title, "page": page, "blocks": page.blocks()}
+    )
+
+
 def accessibility(request):
-    return render(request, "pages/accessibility.html", {"title": _("Déclaration d'accessibilité")})
+    return _site_page(request, "accessibilite", "pages/accessibility.html", _("Déclaration d'accessibilité"))
 
 
 def legal_notice(request):
-    return render(request, "pages/legal_notice.html", {"title": _("Mentions légales")})
+    return _site_page(request, "mentions-legales", "pages/legal_notice.html", _("Mentions légales"))
 
 
 @never_cache

@@ -102,6 +102,10 @@ class Wave(models.Model):
     )
     committee_date = models.DateField(_("date du comité GO / NO GO"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set when an administrator closes the wave before its planned closing (reason in the audit).
+    closed_early_at = models.DateTimeField(_("clôturée par anticipation le"), null=True, blank=True)
+    # Claimed by a conditional UPDATE so that the opening announcement goes out exactly once.
+    announced_at = models.DateTimeField(_("annonce envoyée le"), null=True, blank=True, editable=False)
 
     objects = WaveQuerySet.as_manager()
 

@@ -1,0 +1,1 @@
+"""Administrators' and programme managers' steering pages (/pilotage/)."""
