@@ -1,6 +1,14 @@
 """Reviewers' pages, under /evaluation/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "evaluation"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("affectations/<int:pk>/", views.assignment, name="assignment"),
+    path("affectations/<int:pk>/declaration/", views.declare, name="declare"),
+    path("affectations/<int:pk>/grille/", views.review, name="review"),
+    path("affectations/<int:pk>/documents/<int:document_pk>/", views.document, name="document"),
+]

@@ -1,6 +1,12 @@
 """Scoring grids for administrators, under /pilotage/grilles/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_staff as views
 
 app_name = "grids"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.grids, name="list"),
+    path("nouvelle/", views.grid_create, name="create"),
+    path("<int:pk>/", views.grid_detail, name="detail"),
+]

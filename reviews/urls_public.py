@@ -1,6 +1,11 @@
-"""Public list of laureates, under /laureats/."""
+"""Public list of laureates, under /laureats/ (and the decision letter for the applicant)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "laureates"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.laureates, name="list"),
+    path("lettres/<int:pk>.pdf", views.letter, name="letter"),
+]
