@@ -165,7 +165,7 @@ def letter_go(*, application: Application, actor, note: str = "", at: datetime |
         at=at,
         expected_state=State.LI_SUBMITTED,
         apply=apply,
-        data={"dossier_deadline": deadline.isoformat()},
+        data={"dossier_deadline": deadline.astimezone(PARIS).isoformat()},
     )
     body = _(
         "GO : votre lettre d'intention est retenue. Déposez le dossier complet au plus tard le "
@@ -246,8 +246,8 @@ def application_extend_deadline(
         obj=locked,
         note=reason,
         data={
-            "old_deadline": old_deadline.isoformat() if old_deadline else None,
-            "new_deadline": new_deadline.isoformat(),
+            "old_deadline": old_deadline.astimezone(PARIS).isoformat() if old_deadline else None,
+            "new_deadline": new_deadline.astimezone(PARIS).isoformat(),
         },
     )
     queue_email(
