@@ -53,7 +53,7 @@ class DeleteAccountForm(DsfrBaseForm):
 def profile(request):
     user = request.user
     form = PreferencesForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "notify_announcements": user.notify_announcements,
             "preferred_language": user.preferred_language,
@@ -108,7 +108,7 @@ def export_data(request):
 def delete_account(request):
     user = request.user
     blocking = list(account_services.submitted_applications_owned(user).order_by("pk"))
-    form = DeleteAccountForm(request.POST or None, user=user)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and not blocking and form.is_valid():
         try:
             account_services.user_delete_account(user=user)

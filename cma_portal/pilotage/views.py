@@ -204,7 +204,7 @@ def _wave_kwargs(form):
 @capability_required("manage_waves")
 @require_http_methods(["GET", "POST"])
 def wave_create(request):
-    form = WaveForm(request.POST or None)
+    form = WaveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         wave = wave_services.wave_create(actor=request.user, **_wave_kwargs(form))
         messages.success(request, _("La vague « %(name)s » est créée.") % {"name": wave.name})
@@ -216,7 +216,7 @@ def wave_create(request):
 @require_http_methods(["GET", "POST"])
 def wave_edit(request, pk):
     wave = get_object_or_404(Wave.objects.with_call(), pk=pk)
-    form = WaveForm(request.POST or None, instance=wave)
+    form = WaveForm(request.POST if request.method == "POST" else None, instance=wave)
     if request.method == "POST" and form.is_valid():
         wave_services.wave_update(wave=wave, actor=request.user, **_wave_kwargs(form))
         messages.success(request, _("La vague est enregistrée."))
@@ -251,7 +251,7 @@ def wave_open_now(request, pk):
 @require_http_methods(["GET", "POST"])
 def wave_extend(request, pk):
     wave = get_object_or_404(Wave.objects.with_call(), pk=pk)
-    form = WaveExtendForm(request.POST or None, wave=wave)
+    form = WaveExtendForm(request.POST if request.method == "POST" else None, wave=wave)
     if request.method == "POST" and form.is_valid():
         try:
             wave_services.wave_extend(
@@ -281,7 +281,7 @@ def wave_extend(request, pk):
 @require_http_methods(["GET", "POST"])
 def wave_close(request, pk):
     wave = get_object_or_404(Wave.objects.with_call(), pk=pk)
-    form = WaveCloseForm(request.POST or None)
+    form = WaveCloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             wave_services.wave_close_early(wave=wave, actor=request.user, reason=form.cleaned_data["reason"])
@@ -327,7 +327,7 @@ def user_list(request):
 @capability_required("manage_users")
 @require_http_methods(["GET", "POST"])
 def user_invite(request):
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.invitation_create(
@@ -345,7 +345,7 @@ def user_invite(request):
 def user_roles(request, pk):
     target = get_object_or_404(User, pk=pk)
     current = list(target.groups.filter(name__in=roles.STAFF_ROLES).values_list("name", flat=True))
-    form = UserRolesForm(request.POST or None, initial={"staff_roles": current})
+    form = UserRolesForm(request.POST if request.method == "POST" else None, initial={"staff_roles": current})
     if request.method == "POST" and form.is_valid():
         try:
             services.user_set_roles(
@@ -399,7 +399,7 @@ def page_list(request):
 def page_edit(request, slug):
     page = get_object_or_404(SitePage, slug=slug)
     form = SitePageForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "title_fr": page.title_fr,
             "title_en": page.title_en,
