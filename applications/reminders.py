@@ -5,8 +5,8 @@ What a reminder is:
   in `dossier_draft`;
 - wave closing D-7, D-1: to the owner of every letter of intent still in `li_draft` in a wave
   that closes (`Wave.effective_closes_at()`);
-- reviewer due date D-7, D-1: hook `REVIEW_SOURCES` (see below), used once `reviews` has
-  assignments with a due date.
+- reviewer due date D-7, D-1: to the reviewer of every active `reviews.Assignment` whose review
+  is not submitted yet (`REVIEW_SOURCES`, one source per app with due dates).
 
 "D-7" means: the reminder is due at deadline − 7 days. A sweep at `now` considers every
 deadline still in the future (`now < deadline`) whose reminder is due (`due ≤ now`). Of the
@@ -153,11 +153,13 @@ def _send(planned: list[Planned], now: datetime, counts: Counter) -> None:
         sent = [p for p in planned if (p.kind, p.target_type, p.target_id) in claimed]
         AuditEvent.objects.bulk_create(
             [
+                # On the target: the application's history for applicants' reminders, the
+                # assignment's for reviewers' (never shown to applicants).
                 AuditEvent(
                     actor=None,
                     verb="reminder_sent",
-                    object_type=Application._meta.label_lower,
-                    object_id=str(p.application.pk),
+                    object_type=p.target_type,
+                    object_id=p.target_id,
                     data={
                         "kind": p.kind,
                         "due_at": p.due_at.isoformat(),
@@ -166,7 +168,6 @@ def _send(planned: list[Planned], now: datetime, counts: Counter) -> None:
                     },
                 )
                 for p in sent
-                if p.application is not None
             ]
         )
         for p in sent:
@@ -273,82 +274,59 @@ def _wave_reminders(now: datetime, batch_size: int, counts: Counter) -> None:
         _send(planned, now, counts)
 
 
-# Reviewer reminders. `reviews` registers here a callable (now, batch_size) → iterable of
-# batches of `Planned` (kind REVIEW_D7/REVIEW_D1, `nearest_due(due, REVIEW_OFFSETS, now)`,
-# template "reminder_review"); see `reviews_reminder_source` below for the shape it takes once an
-# assignment model with a reviewer and a due date exists.
+# Reviewer reminders: one source per app that has due dates; `reviews` has assignments.
 REVIEW_SOURCES: list[Callable[[datetime, int], Iterable[list[Planned]]]] = []
 
 
-def reviews_reminder_source(now: datetime, batch_size: int) -> Iterable[list[Planned]]:
-    """Reviewer reminders from `reviews.models` when it has an assignment model with a
-    `reviewer` and a due date (`due_at` or `due_date`); nothing otherwise."""
-    try:
-        from reviews import models as review_models
-    except ImportError:  # pragma: no cover — the app is installed
-        return
-    model = getattr(review_models, "Assignment", None) or getattr(review_models, "ReviewAssignment", None)
-    if model is None:
-        return
-    field_names = {f.name for f in model._meta.get_fields()}
-    due_field = next((name for name in ("due_at", "due_date") if name in field_names), None)
-    if due_field is None or "reviewer" not in field_names:
-        return
-    queryset = model.objects.select_related("reviewer")
-    if "application" in field_names:
-        queryset = queryset.select_related("application")
-    for name, value in (("submitted_at__isnull", True), ("completed_at__isnull", True)):
-        if name.split("__")[0] in field_names:
-            queryset = queryset.filter(**{name: value})
+def review_assignment_reminders(now: datetime, batch_size: int) -> Iterable[list[Planned]]:
+    """REVIEW_D7 / REVIEW_D1 to reviewers of active assignments (interests to declare or
+    accepted) whose review is not submitted yet, before `Assignment.due_at`."""
+    from reviews.models import Assignment
+
+    horizon = now + max(REVIEW_OFFSETS.values())
+    queryset = (
+        Assignment.objects.filter(
+            state__in=Assignment.ACTIVE_STATES, due_at__gt=now, due_at__lte=horizon, reviewer__is_active=True
+        )
+        .exclude(review__state="submitted")
+        .select_related("reviewer", "application")
+    )
     for batch in _batched(queryset, batch_size):
         planned = []
         for assignment in batch:
-            deadline = _as_instant(getattr(assignment, due_field))
-            due = nearest_due(deadline, REVIEW_OFFSETS, now)
+            due = nearest_due(assignment.due_at, REVIEW_OFFSETS, now)
             if due is None:
                 continue
             kind, due_at = due
-            application = getattr(assignment, "application", None)
-            context = {
-                "deadline": timezone.localtime(deadline).strftime("%d/%m/%Y %H:%M"),
-                "days_left": max(0, (deadline - now).days),
-                "reference": getattr(application, "reference", "") or "",
-                "title": getattr(application, "title", "") or "",
-                "url": _review_url(),
-                "kind": kind,
-            }
+            application = assignment.application
             planned.append(
                 Planned(
                     kind=kind,
-                    target_type=model._meta.label_lower,
+                    target_type=Assignment._meta.label_lower,
                     target_id=str(assignment.pk),
                     due_at=due_at,
-                    deadline=deadline,
+                    deadline=assignment.due_at,
                     recipients=[assignment.reviewer],
                     application=application,
                     template="reminder_review",
-                    context=context,
+                    context={
+                        **_deadline_context(application, assignment.due_at, now),
+                        "kind": kind,
+                        "url": _review_url(assignment),
+                    },
                 )
             )
         yield planned
 
 
-def _as_instant(value) -> datetime | None:
-    """A due date (end of that day, Europe/Paris) or a due instant, as an aware datetime."""
-    if value is None or isinstance(value, datetime):
-        return value
-    end_of_day = datetime.combine(value, datetime.max.time().replace(microsecond=0))
-    return timezone.make_aware(end_of_day)
-
-
-def _review_url() -> str:
+def _review_url(assignment) -> str:
     try:
-        return reverse("reviews:queue")
+        return reverse("evaluation:assignment", args=[assignment.pk])
     except NoReverseMatch:
         return "/evaluation/"
 
 
-REVIEW_SOURCES.append(reviews_reminder_source)
+REVIEW_SOURCES.append(review_assignment_reminders)
 
 
 def reminders_sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> dict[str, int]:

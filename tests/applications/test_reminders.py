@@ -198,3 +198,35 @@ def test_concurrent_sweeps_send_each_reminder_once():
     assert Reminder.objects.filter(kind=Kind.DOSSIER_D7).count() == len(applications)
     assert len(mail.outbox) == len(applications)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(a.owner.email for a in applications)
+
+
+@pytest.mark.django_db
+def test_reviewer_reminders_before_due_date(django_capture_on_commit_callbacks):
+    from reviews.models import Assignment
+    from tests.factories import SubmittedDossierFactory, reviewer
+
+    due = datetime(2026, 9, 15, 18, 0, tzinfo=PARIS)
+    pending = Assignment.objects.create(
+        application=SubmittedDossierFactory(), reviewer=reviewer(), due_at=due
+    )
+    Assignment.objects.create(
+        application=SubmittedDossierFactory(),
+        reviewer=reviewer(),
+        due_at=due,
+        state=Assignment.State.WITHDRAWN,
+    )
+    assert sweep_at(due - timedelta(days=7, seconds=1), django_capture_on_commit_callbacks) == {}
+    assert sweep_at(due - timedelta(days=7), django_capture_on_commit_callbacks) == {Kind.REVIEW_D7: 1}
+    assert sweep_at(due - timedelta(days=1), django_capture_on_commit_callbacks) == {Kind.REVIEW_D1: 1}
+    assert sweep_at(due - timedelta(hours=2), django_capture_on_commit_callbacks) == {}
+    assert [m.to for m in mail.outbox] == [[pending.reviewer.email]] * 2
+    # Recorded on the assignment, not in the application's (applicant-visible) history.
+    assert (
+        AuditEvent.objects.filter(
+            verb="reminder_sent", object_type="reviews.assignment", object_id=str(pending.pk)
+        ).count()
+        == 2
+    )
+    assert not AuditEvent.objects.filter(
+        verb="reminder_sent", object_type="applications.application"
+    ).exists()
