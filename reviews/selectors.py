@@ -118,7 +118,7 @@ def get_assignment_for(user, pk: int, *, need_clear: bool = True) -> Assignment:
 def visible_reviews_for(assignment: Assignment) -> list[Review]:
     """Other submitted reviews of the same dossier, shown to a reviewer only once their own is
     submitted. Never includes drafts."""
-    own = getattr(assignment, "review", None) if hasattr(assignment, "review") else None
+    own = getattr(assignment, "review", None)
     if own is None or not own.is_submitted:
         return []
     return list(

@@ -60,7 +60,7 @@ def assignment(request, pk):
         .order_by("kind", "uploaded_at")
     )
     context["actions"] = list(application.actions.all())
-    context["review"] = getattr(item, "review", None) if hasattr(item, "review") else None
+    context["review"] = getattr(item, "review", None)
     return render(request, "reviews/assignment.html", context)
 
 

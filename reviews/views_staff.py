@@ -71,6 +71,9 @@ def dossier(request, pk):
     assignments = selectors.dossier_assignments(application)
     ranking = selectors.wave_ranking(application.wave)
     row = next((r for r in ranking.rows if r.application.pk == application.pk), None)
+    for item in assignments:
+        review = getattr(item, "review", None)
+        item.corrected = ranking.stats.corrected.get(review.pk) if review is not None else None
     decision = Decision.objects.filter(application=application).first()
     return render(
         request,
@@ -81,7 +84,6 @@ def dossier(request, pk):
             "assignments": assignments,
             "aggregate": row.aggregate if row else None,
             "rank": row.rank if row else None,
-            "corrected": ranking.stats.corrected,
             "decision": decision,
             "assign_form": ManualAssignForm(initial={"due_on": services.default_due_at().date()}),
             "decision_form": DecisionForm(
