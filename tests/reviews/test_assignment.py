@@ -98,3 +98,34 @@ def test_withdraw_assignment_only_before_submission():
     submitted_review(second)
     with pytest.raises(services.ReviewError):
         services.assignment_withdraw(assignment=second, actor=pm)
+
+
+def test_assign_reviewers_task_is_idempotent():
+    from reviews.tasks import assign_reviewers_task
+
+    dossier = SubmittedDossierFactory()
+    covering_reviewer(), covering_reviewer(), covering_reviewer()
+    assert assign_reviewers_task.delay(wave_id=dossier.wave_id).get() == 2
+    assert assign_reviewers_task.delay(wave_id=dossier.wave_id).get() == 0
+
+
+def test_demo_seed_is_idempotent():
+    import io
+
+    from reviews import demo
+    from tests.factories import reviewer
+
+    users = {
+        "evaluateur@demo.cma.fr": reviewer(),
+        "evaluatrice@demo.cma.fr": reviewer(),
+        "charge@demo.cma.fr": programme_manager(),
+    }
+    dossier = SubmittedDossierFactory(state=State.UNDER_REVIEW)
+    submitted = SubmittedDossierFactory(wave=dossier.wave)
+    out = io.StringIO()
+    demo.seed(users=users, wave=dossier.wave, stdout=out)
+    demo.seed(users=users, wave=dossier.wave, stdout=out)
+    assert Assignment.objects.filter(application=dossier).count() == 2
+    assert not Assignment.objects.filter(application=submitted).exists()
+    first = Assignment.objects.get(application=dossier, reviewer=users["evaluateur@demo.cma.fr"])
+    assert first.review.is_submitted

@@ -1,0 +1,68 @@
+"""Acceptance of issue 5 in a real browser: a reviewer declares no conflict, fills the grid and
+submits it. Screenshot: /tmp/screenshots/review_form.png."""
+
+import os
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from datetime import timedelta  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+import pytest  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from reviews import services  # noqa: E402
+from reviews.models import Assignment, Review  # noqa: E402
+from tests.e2e.conftest import login_page_as, save_screenshot  # noqa: E402
+from tests.factories import SubmittedDossierFactory, covering_reviewer, programme_manager  # noqa: E402
+
+# serialized_rollback: actions and the default grid come from data migrations.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_reviewer_declares_fills_grid_and_submits(page, live_server, tmp_path):
+    reviewer = covering_reviewer(first_name="Louise", last_name="Évaluatrice")
+    dossier = SubmittedDossierFactory(title="Master santé numérique et données")
+    assignment = services.assignment_create(
+        application=dossier,
+        reviewer=reviewer,
+        due_at=timezone.now() + timedelta(days=14),
+        actor=programme_manager(),
+    )
+    login_page_as(page, live_server, reviewer)
+
+    page.goto(f"{live_server.url}/evaluation/")
+    page.get_by_role("link", name="Master santé numérique et données").click()
+    page.get_by_role("heading", name="Déclaration d'intérêts").wait_for()
+    page.get_by_text("Je déclare n'avoir aucun lien d'intérêts").click()
+    page.get_by_role("button", name="Enregistrer ma déclaration").click()
+
+    page.get_by_role("button", name="Transmettre l'évaluation").wait_for()
+    selects = page.locator("select[name^='score_']")
+    assert selects.count() == 7
+    for i in range(selects.count()):
+        selects.nth(i).select_option("4" if i % 2 else "3")
+    comments = page.locator("textarea[name^='comment_']")
+    for i in range(comments.count()):
+        comments.nth(i).fill(f"Appréciation du critère {i + 1}.")
+    page.locator("textarea[name='overall_opinion']").fill("Projet cohérent, consortium solide.")
+    page.locator("select[name='recommendation']").select_option("fund")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    page.get_by_text("Brouillon enregistré.").wait_for()
+    assert (
+        page.locator("textarea[name='overall_opinion']").input_value()
+        == "Projet cohérent, consortium solide."
+    )
+    save_screenshot(page, tmp_path, "review_form.png")
+
+    page.get_by_role("button", name="Transmettre l'évaluation").click()
+    page.get_by_text("Votre évaluation est transmise").wait_for()
+    assert page.get_by_role("button", name="Transmettre l'évaluation").count() == 0
+
+    review = Review.objects.get(assignment=assignment)
+    assert review.state == Review.State.SUBMITTED
+    assert Assignment.objects.get(pk=assignment.pk).state == Assignment.State.ACCEPTED
+    # Default grid weights 2, 1.5, 1, 1.5, 1.5, 1.5, 1 (sum 10) with scores 3,4,3,4,3,4,3 on /5:
+    # (2×3 + 1.5×4 + 1×3 + 1.5×4 + 1.5×3 + 1.5×4 + 1×3) / 5 / 10 × 20 = 34.5 / 50 × 20 = 13.80
+    assert review.weighted_score == Decimal("13.80")
+    save_screenshot(page, tmp_path, "review_submitted.png")
