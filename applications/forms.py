@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -162,11 +163,11 @@ class LetterForm(DsfrBaseForm):
         ).select_related("action")
         self.fields["components"].label_from_instance = lambda c: f"{c.code} — {c.title}"
         self.fields["lead_organisation"].queryset = Organisation.objects.filter(
-            memberships__user=user
-        ).distinct() | Organisation.objects.filter(pk=application.lead_organisation_id)
+            Q(memberships__user=user) | Q(pk=application.lead_organisation_id)
+        ).distinct()
         self.fields["estimated_aid_requested"].help_text = _(
             "Au plus %(rate)s %% du coût total (taux maximum de l'appel)."
-        ) % {"rate": f"{call.max_aid_rate:g}"}
+        ) % {"rate": f"{call.max_aid_rate.normalize():f}".replace(".", ",")}
         self.fields["planned_duration_months"].help_text = _("Au plus %(max)s mois.") % {
             "max": call.max_duration_months
         }

@@ -147,6 +147,11 @@ def next_reference(*, at: datetime) -> str:
 # --- Letter of intent: what is missing, and the guard of `submit_letter` ------------------------
 
 
+def _percent(value) -> str:
+    """70 → "70", 62.5 → "62,5" (French decimal comma, no trailing zeros)."""
+    return f"{value.normalize():f}".replace(".", ",")
+
+
 def letter_problems(application: Application) -> list[tuple[str, str]]:
     """What stops the letter from being submitted, as (form field, French message) pairs.
 
@@ -222,8 +227,8 @@ def letter_problems(application: Application) -> list[tuple[str, str]]:
                     "des coûts éligibles."
                 )
                 % {
-                    "rate": f"{aid * 100 / total:.1f}".replace(".", ","),
-                    "max": f"{call.max_aid_rate:g}".replace(".", ","),
+                    "rate": f"{aid * 100 / total:.2f}".replace(".", ","),
+                    "max": _percent(call.max_aid_rate),
                 },
             )
         )

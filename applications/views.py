@@ -458,7 +458,7 @@ def withdraw(request, pk):
     application = get_application_for(request.user, pk)
     if application.owner_id != request.user.pk:
         raise PermissionDenied
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             application_withdraw(application=application, user=request.user, note=form.cleaned_data["note"])

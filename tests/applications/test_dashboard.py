@@ -1,0 +1,167 @@
+"""Dashboard, detail, history and receipt pages: content, roles, constant query counts."""
+
+from datetime import timedelta
+from html import escape
+
+import pytest
+from django.utils import timezone
+
+from applications.services_documents import document_store
+from applications.services_letters import letter_submit
+from applications.workflow import State
+from tests import fixtures_files as ff
+from tests.applications.helpers_letters import draft_ready_to_submit
+from tests.factories import (
+    ApplicationFactory,
+    CollaboratorFactory,
+    UserFactory,
+    WaveFactory,
+    administrator,
+    programme_manager,
+    reviewer,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _submitted():
+    application = draft_ready_to_submit()
+    document_store(
+        application=application,
+        kind="letter",
+        uploaded_file=ff.pdf_upload(1),
+        user=application.owner,
+        page_count=1,
+    )
+    submission = letter_submit(application=application, user=application.owner)
+    application.refresh_from_db()
+    return application, submission
+
+
+def test_dashboard_shows_state_deadline_days_left_and_next_step(client):
+    user = UserFactory()
+    closes = timezone.now() + timedelta(days=10)
+    draft = ApplicationFactory(owner=user, wave=WaveFactory(closes_at=closes), acronym="BROUILLON")
+    dossier = ApplicationFactory(
+        owner=user,
+        state=State.DOSSIER_DRAFT,
+        acronym="DOSSIER",
+        reference="CMA-SN-2026-0007",
+        dossier_deadline=timezone.now() + timedelta(days=21),
+    )
+    shared = ApplicationFactory(acronym="PARTAGE")
+    CollaboratorFactory(application=shared, user=user)
+    ApplicationFactory(acronym="ETRANGER")
+    client.force_login(user)
+    page = client.get("/candidatures/").content.decode()
+    assert "BROUILLON" in page and "DOSSIER" in page and "PARTAGE" in page
+    assert "ETRANGER" not in page
+    assert timezone.localtime(closes).strftime("%d/%m/%Y %H:%M") in page
+    assert "10 jours restants" in page and "21 jours restants" in page
+    assert "Compléter et déposer la lettre d&#x27;intention" in page
+    assert "Compléter et déposer le dossier complet" in page
+    assert "co-édition" in page
+    assert escape(draft.get_state_display()) in page and dossier.reference in page
+
+
+def test_dashboard_query_count_is_constant(client, django_assert_max_num_queries):
+    user = UserFactory()
+    ApplicationFactory(owner=user)
+    client.force_login(user)
+    client.get("/candidatures/")  # warm caches (session, roles)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        client.get("/candidatures/")
+    for index in range(4):
+        ApplicationFactory(owner=user, state=State.DOSSIER_DRAFT if index % 2 else State.LI_DRAFT)
+    with CaptureQueriesContext(connection) as five:
+        assert client.get("/candidatures/").content.decode().count("/candidatures/") >= 5
+    assert len(five) == len(one)
+
+
+def test_dashboard_redirects_anonymous_to_login(client):
+    response = client.get("/candidatures/")
+    assert response.status_code == 302 and "/compte/login/" in response["Location"]
+
+
+def _users(application):
+    return {
+        "anonymous": lambda: None,
+        "owner": lambda: application.owner,
+        "coeditor": lambda: CollaboratorFactory(application=application).user,
+        "other_applicant": UserFactory,
+        "reviewer": reviewer,
+        "programme_manager": programme_manager,
+        "administrator": administrator,
+    }
+
+
+ROLES = [
+    ("anonymous", 302),
+    ("owner", 200),
+    ("coeditor", 200),
+    ("other_applicant", 404),
+    ("reviewer", 404),
+    ("programme_manager", 200),
+    ("administrator", 200),
+]
+
+
+@pytest.mark.parametrize(("who", "status"), ROLES)
+@pytest.mark.parametrize("page", ["", "historique/", "depots/{sid}/"])
+def test_application_pages_per_role(client_for, who, status, page):
+    application, submission = _submitted()
+    client = client_for(_users(application)[who]())
+    response = client.get(f"/candidatures/{application.pk}/" + page.format(sid=submission.pk))
+    assert response.status_code == status
+    if status == 200:
+        assert application.reference in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("anonymous", 302),
+        ("owner", 200),
+        ("coeditor", 200),
+        ("other_applicant", 404),
+        ("programme_manager", 403),
+    ],
+)
+def test_letter_edit_per_role(client_for, who, status):
+    application = draft_ready_to_submit()
+    response = client_for(_users(application)[who]()).get(f"/candidatures/{application.pk}/lettre/")
+    assert response.status_code == status
+
+
+def test_history_shows_transitions_to_applicant_but_not_private_staff_events(client):
+    from cma_portal.audit import audit_record
+
+    application, _submission = _submitted()
+    audit_record(actor=None, verb="staff_note_added", obj=application, note="Note interne secrète")
+    client.force_login(application.owner)
+    page = client.get(f"/candidatures/{application.pk}/historique/").content.decode()
+    assert "submit_letter" in page and "li_submitted" in page
+    assert "Note interne secrète" not in page
+    client.force_login(programme_manager())
+    assert (
+        "Note interne secrète" in client.get(f"/candidatures/{application.pk}/historique/").content.decode()
+    )
+
+
+def test_receipt_shows_pdf_status_then_link_when_ready(client):
+    from django.core.files.base import ContentFile
+
+    application, submission = _submitted()
+    client.force_login(application.owner)
+    url = f"/candidatures/{application.pk}/depots/{submission.pk}/"
+    assert client.get(url + "pdf/").status_code == 404 or submission.pdf_status == "ready"
+    submission.pdf.save("receipt.pdf", ContentFile(ff.pdf_bytes(1)), save=False)
+    submission.pdf_status = "ready"
+    submission.save()
+    assert "Télécharger le PDF du dépôt" in client.get(url).content.decode()
+    response = client.get(url + "pdf/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
