@@ -171,9 +171,7 @@ class BudgetLineForm(DsfrModelForm):
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, **kwargs)
         years = project_years(application)
-        self.fields["year"].choices = [("", "---------")] + [
-            (n, _("Année %(n)s") % {"n": n}) for n in range(1, years + 1)
-        ]
+        self.fields["year"].choices = [("", "---------")] + [(n, str(n)) for n in range(1, years + 1)]
 
     def clean_aid_requested(self):
         return self.cleaned_data.get("aid_requested") or Decimal("0")
