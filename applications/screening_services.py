@@ -21,7 +21,7 @@ from waves.deadlines import PARIS, dossier_deadline, end_of_day
 
 from .models import Application, Document, Message, StaffNote, Submission
 from .services import TransitionError, application_transition, on_transition
-from .workflow import State
+from .workflow import TRANSITIONS, State
 
 # ---------------------------------------------------------------------------------------------
 # Selectors
@@ -59,11 +59,27 @@ def screening_detail_context(application: Application) -> dict:
             .select_related("submitted_by")
             .order_by("-submitted_at", "-id")
         ),
-        "events": list(audit_events_for(application).order_by("-created_at", "-id")),
+        "events": _labelled(audit_events_for(application).order_by("-created_at", "-id")),
         "staff_notes": list(application.staff_notes.select_related("author").order_by("-created_at", "-id")),
         "thread_messages": thread_messages(application),
         "collaborators": list(application.collaborators.select_related("user")),
     }
+
+
+def _labelled(events) -> list:
+    """Audit events with French labels for their transition and states."""
+    labelled = []
+    for event in events:
+        transition = TRANSITIONS.get((event.data or {}).get("transition", ""))
+        event.transition_label = transition.label if transition else ""
+        event.from_label = (
+            State(event.from_state).label if event.from_state in State.values else event.from_state
+        )
+        event.to_label = State(event.to_state).label if event.to_state in State.values else event.to_state
+        new_deadline = (event.data or {}).get("new_deadline")
+        event.new_deadline_date = format_deadline(datetime.fromisoformat(new_deadline)) if new_deadline else ""
+        labelled.append(event)
+    return labelled
 
 
 def thread_messages(application: Application) -> list[Message]:
