@@ -5,6 +5,7 @@ from datetime import datetime, time
 from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -87,7 +88,7 @@ class ReviewForm(DsfrBaseForm):
                 % {
                     "label": criterion.label,
                     "max": criterion.scale_max,
-                    "weight": criterion.weight.normalize(),
+                    "weight": number_format(criterion.weight.normalize()),
                 },
                 help_text=criterion.guidance,
                 choices=[("", "—")] + [(str(v), str(v)) for v in range(criterion.scale_max + 1)],

@@ -79,3 +79,18 @@ def test_corrected_scores_are_clamped_to_scale():
     scores += [ReviewScore(10 + i, 2, i, v) for i, v in enumerate([20.0, 20.0, 20.0, 19.0], start=1)]
     stats = scoring.severity_correction(scores, min_reviews=3)
     assert all(0 <= v <= 20 for v in stats.corrected.values())
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+def test_ranking_median_on_postgresql_matches_python():
+    """The median comes from Python, not the database: same figure on PostgreSQL as on SQLite."""
+    from reviews.selectors import wave_ranking
+    from tests.factories import covering_reviewer
+
+    from .helpers import reviewed_dossier
+
+    reviewers = [covering_reviewer() for _ in range(4)]
+    dossier = reviewed_dossier(reviewers=reviewers, values=(1, 2, 4, 5))  # 4, 8, 16, 20 on /20
+    row = wave_ranking(dossier.wave).rows[0]
+    assert row.aggregate.median == 12.0 and row.aggregate.mean == 12.0 and row.aggregate.spread == 16.0
