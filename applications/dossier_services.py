@@ -181,10 +181,10 @@ def budget_drift(application: Application, totals: dict | None = None) -> dict |
     eligible = Decimal(totals["eligible_cost"])
     if not estimate or not eligible:
         return None
-    percent = ((eligible - estimate) / estimate * 100).quantize(Decimal("0.1"))
+    percent = (eligible - estimate) / estimate * 100
     if abs(percent) <= BUDGET_DRIFT_WARNING_PERCENT:
         return None
-    return {"estimate": estimate, "eligible": eligible, "percent": percent}
+    return {"estimate": estimate, "eligible": eligible, "percent": percent.quantize(Decimal("0.1"))}
 
 
 def dossier_missing_items(
