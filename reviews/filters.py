@@ -1,15 +1,25 @@
 """django-filter filter set of the programme managers' dossier list (and its exports)."""
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action
 from waves.models import Wave
 
 from .models import Assignment
 from .selectors import SELECTION_STATES, reviewers_queryset
+
+
+class DossierFilterForm(DsfrBaseForm):
+    pass
+
+
+def _yes_no():
+    return forms.Select(choices=[("", _("Tous")), ("true", _("Oui")), ("false", _("Non"))])
 
 
 class DossierFilter(django_filters.FilterSet):
@@ -31,11 +41,15 @@ class DossierFilter(django_filters.FilterSet):
         label=_("Note moyenne maximale (/20)"), field_name="score_mean", lookup_expr="lte"
     )
     disagreement = django_filters.BooleanFilter(
-        label=_("Désaccord entre évaluateur·rices"), method="filter_disagreement"
+        label=_("Désaccord entre évaluateur·rices"), method="filter_disagreement", widget=_yes_no()
     )
     conflict = django_filters.BooleanFilter(
-        label=_("Conflit d'intérêts à traiter"), field_name="has_conflict"
+        label=_("Conflit d'intérêts déclaré ou détecté"), field_name="has_conflict", widget=_yes_no()
     )
+
+    class Meta:
+        form = DossierFilterForm
+        fields: list = []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 """Programme managers' pages (/instruction/selection/) and administrators' grids
 (/pilotage/grilles/). Function views; state changes are POST only and call `services`."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -43,11 +44,13 @@ def dossiers(request):
     _require(request, "assign_reviewers")
     filterset = DossierFilter(request.GET or None, queryset=selectors.selection_dossiers())
     rows = list(filterset.qs) if filterset.is_bound else list(selectors.selection_dossiers())
-    threshold = selectors.settings.REVIEW_DISAGREEMENT_THRESHOLD
+    threshold = settings.REVIEW_DISAGREEMENT_THRESHOLD
     for row in rows:
         spread = (row.score_max - row.score_min) if row.score_max is not None else None
         row.spread = spread
         row.disagreement = bool(spread is not None and row.reviews_submitted > 1 and spread > threshold)
+        # A conflict sends the dossier back to the programme manager until it has its reviewers.
+        row.needs_reassignment = row.has_conflict and row.reviewers_active < settings.REVIEWS_PER_DOSSIER
     initial_wave = Wave.objects.order_by("-opens_at").first()
     return render(
         request,

@@ -222,3 +222,23 @@ def test_laureates_page_is_public(client):
     response = client.get(reverse("laureates:list"))
     assert response.status_code == 200
     assert "Aucun lauréat" in response.content.decode()
+
+
+def test_dossier_list_filters_conflicts_and_flags_reassignment(client, setup):
+    dossier, pm, mine, other, a_mine, a_other = setup
+    services.assignment_declare(assignment=a_other, conflict=True, reason="Lien familial.", actor=other)
+    client.force_login(pm)
+    response = client.get(reverse("selection:dossiers"), {"conflict": "true"})
+    assert [r.pk for r in response.context["rows"]] == [dossier.pk]
+    assert "conflit : à réaffecter" in response.content.decode()
+    response = client.get(reverse("selection:dossiers"), {"conflict": "false"})
+    assert response.context["rows"] == []
+    # Once another reviewer is assigned the dossier is no longer waiting for the manager.
+    from .helpers import assign
+
+    assign(dossier, covering_reviewer(), pm)
+    html = client.get(reverse("selection:dossiers")).content.decode()
+    assert "conflit : à réaffecter" not in html and "conflit (réaffecté)" in html
+    # Bad filter input: a clear error, no 500.
+    response = client.get(reverse("selection:dossiers"), {"score_min": "beaucoup"})
+    assert response.status_code == 200
