@@ -77,7 +77,9 @@ def _labelled(events) -> list:
         )
         event.to_label = State(event.to_state).label if event.to_state in State.values else event.to_state
         new_deadline = (event.data or {}).get("new_deadline")
-        event.new_deadline_date = format_deadline(datetime.fromisoformat(new_deadline)) if new_deadline else ""
+        event.new_deadline_date = (
+            format_deadline(datetime.fromisoformat(new_deadline)) if new_deadline else ""
+        )
         labelled.append(event)
     return labelled
 
