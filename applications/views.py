@@ -177,7 +177,11 @@ def _letter_forms(application, user, data=None, files=None):
     )
     initial.pop("letter", None)
     form = LetterForm(data, files, initial=initial, application=application, user=user)
-    formset = PartnerFormSet(data, initial=partner_initial(application), prefix="partners")
+    # Bound, the rows are compared with nothing: an unchanged partner row must still count
+    # (a formset skips the validation of extra rows equal to their initial values).
+    formset = PartnerFormSet(
+        data, initial=None if data is not None else partner_initial(application), prefix="partners"
+    )
     return form, formset
 
 

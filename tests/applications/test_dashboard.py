@@ -165,3 +165,35 @@ def test_receipt_shows_pdf_status_then_link_when_ready(client):
     response = client.get(url + "pdf/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_seed_demo_creates_every_state_idempotently(client, django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from applications.models import Application, Submission
+
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--applications", "12", stdout=out)
+    demo = Application.objects.filter(owner__email="porteuse@demo.cma.fr", acronym__startswith="DEMO-")
+    assert set(demo.values_list("state", flat=True)) == set(State.values)
+    waiting = demo.get(state=State.DOSSIER_DRAFT)
+    assert 14 <= (waiting.dossier_deadline - timezone.now()).days <= 35
+    assert waiting.collaborators.filter(
+        user__email="coporteur@demo.cma.fr", accepted_at__isnull=False
+    ).exists()
+    submitted = demo.get(state=State.DOSSIER_SUBMITTED)
+    assert submitted.submissions.filter(kind=Submission.Kind.DOSSIER).exists()
+    for document in submitted.documents.filter(kind="presentation"):
+        with document.file.open("rb") as stored:
+            assert stored.read(5) == b"%PDF-"
+    assert Application.objects.filter(acronym__startswith="BENCH-").count() == 12
+    assert "Candidatures de démonstration" in out.getvalue()
+    count = Application.objects.count()
+    call_command("seed_demo", "--applications", "12", stdout=StringIO())
+    assert Application.objects.count() == count
+    client.force_login(demo.first().owner)
+    page = client.get("/candidatures/").content.decode()
+    assert page.count("DEMO-") >= len(State.values)
