@@ -776,3 +776,15 @@ def test_dossier_page_query_count_constant(client, django_assert_num_queries, as
     assert counts[0] == counts[1], counts
     with django_assert_num_queries(counts[0]):
         client.get(url("dossier", large))
+
+
+def test_row_deleted_by_someone_else_is_explained(client):
+    application = dossier_application()
+    line = BudgetLine.objects.create(application=application, year=1, category="staff", eligible_cost=100)
+    client.force_login(application.owner)
+    rows = [{**budget_row(1, "staff", "500", "100", "0", ""), "id": str(line.pk)}]
+    line.delete()
+    response = post(client, "dossier_budget", application, formset_data("budget", rows, initial=1))
+    assert response.status_code == 400
+    assert "Cette ligne a été supprimée entre-temps" in response.content.decode()
+    assert not BudgetLine.objects.exists()
