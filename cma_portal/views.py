@@ -7,6 +7,8 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -45,8 +47,13 @@ def _site_page(request, slug: str, fallback_template: str, fallback_title: str):
     page = SitePage.objects.filter(slug=slug).first()
     if page is None:
         return render(request, fallback_template, {"title": fallback_title})
+    # Apostrophes are harmless in text content; escaping them would make "d'accessibilité"
+    # unsearchable in the page source for no safety gain.
+    heading = mark_safe(conditional_escape(page.title).replace("&#x27;", "'"))  # noqa: S308
     return render(
-        request, "pilotage/public_page.html", {"title": page.title, "page": page, "blocks": page.blocks()}
+        request,
+        "pilotage/public_page.html",
+        {"title": page.title, "heading": heading, "page": page, "blocks": page.blocks()},
     )
 
 

@@ -14,7 +14,11 @@ def test_feed_is_rfc5545_with_stable_uids_and_utc_instants(client):
     owner = UserFactory()
     deadline = datetime(2026, 2, 28, 22, 59, 59, tzinfo=UTC)
     dossier = ApplicationFactory(
-        owner=owner, state="dossier_draft", dossier_deadline=deadline, acronym="TRÈS-LONG-" + "é" * 40
+        owner=owner,
+        state="dossier_draft",
+        dossier_deadline=deadline,
+        acronym="",
+        title="TRÈS-LONG-" + "é" * 40,
     )
     draft = ApplicationFactory(owner=owner)
     ApplicationFactory(state="dossier_draft", dossier_deadline=deadline)  # someone else's
