@@ -11,42 +11,118 @@ Usage in a test module (marker `e2e`, needs `live_server` and a transactional da
     from tests.e2e.conftest import login_page_as
 
     pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-    # add serialized_rollback=True to the django_db mark if the test needs rows created by data
-    # migrations (actions, call, waves): a transactional test flushes the database after itself.
+    # rows created by data migrations (actions, call, waves...) are put back before each
+    # transactional test (see _reference_data): a transactional test flushes them when it ends.
 
     def test_something(page, live_server, applicant):
         login_page_as(page, live_server, applicant)
         page.goto(f"{live_server.url}/candidatures/")
 
-The browser is launched once per session (Chromium from /usr/bin/chromium, no download); each
+The browser is launched once for the whole e2e run (Chromium from /usr/bin/chromium, no download); each
 test gets a fresh browser context and page, so cookies never leak between tests.
 """
 
 import os
+import sys
+from types import SimpleNamespace
 from urllib.parse import urlparse
 
-# Playwright's sync API runs an asyncio loop in the test thread; Django's ORM refuses to run in a
-# thread with a running loop unless told it is safe (it is: the loop only drives the browser).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+import pytest
 
-import pytest  # noqa: E402
-
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
 SCREENSHOT_DIR = "/tmp/screenshots"
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
-@pytest.fixture(scope="session")
-def playwright_instance():
+def pytest_collection_modifyitems(config, items):
+    """serialized_rollback does not survive a transactional test without it running first (the
+    flush re-creates content types, the restore then collides with them); `_reference_data`
+    restores what the data migrations created instead, so it is dropped from e2e tests."""
+    here = os.path.dirname(__file__)
+    for item in items:
+        if not str(item.path).startswith(here):
+            continue
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("serialized_rollback"):
+            kwargs = {k: v for k, v in marker.kwargs.items() if k != "serialized_rollback"}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs))
+
+
+def pytest_collection_finish(session):
+    """E2E modules set DJANGO_ALLOW_ASYNC_UNSAFE at import (collection time); it must not leak
+    into the other tests nor into their subprocesses (`check --deploy` refuses it). It is set
+    again only while the e2e tests run (`_async_unsafe` below)."""
+    os.environ.pop(ASYNC_UNSAFE, None)
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _async_unsafe():
+    """Playwright's sync API keeps an asyncio loop running in the test thread from start to stop;
+    Django's ORM refuses to run in such a thread unless told it is safe (it is: the loop only
+    drives the browser). Set for the e2e package only; the browser is stopped before it is
+    unset."""
+    os.environ[ASYNC_UNSAFE] = "true"
+    yield
+    os.environ.pop(ASYNC_UNSAFE, None)
+
+
+@pytest.fixture(scope="package")
+def playwright_instance(_async_unsafe):
+    """One Playwright for all the e2e tests (package scope = the whole tests/e2e run: stopped
+    when it ends so that no event loop stays running for the tests that follow)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+def _reload_reference_data():
+    """Re-run our data migrations (all idempotent update_or_create) with the current models."""
+    from django.conf import settings
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    base = str(settings.BASE_DIR)
+    plan = []
+    for leaf in loader.graph.leaf_nodes():
+        for node in loader.graph.forwards_plan(leaf):
+            if node not in plan:
+                plan.append(node)
+    from django.apps import apps
+
+    editor = SimpleNamespace(connection=connection)
+    for node in plan:
+        migration = loader.graph.nodes[node]
+        module = sys.modules.get(type(migration).__module__)
+        path = getattr(module, "__file__", "") or ""
+        if not path.startswith(base) or "/.venv/" in path:
+            continue
+        for operation in migration.operations:
+            if isinstance(operation, RunPython):
+                operation.code(apps, editor)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """A transactional test flushes the database when it ends, data-migration rows included
+    (actions, call and waves, roles, site pages, default grid). Put them back before each
+    transactional e2e test that finds them gone."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from actions.models import Action
+
+    if not Action.objects.exists():
+        _reload_reference_data()
+
+
+@pytest.fixture(scope="package")
 def browser(playwright_instance):
-    """One headless Chromium for the whole run."""
+    """One headless Chromium for all the e2e tests."""
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
     yield browser
     browser.close()

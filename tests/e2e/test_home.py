@@ -10,9 +10,7 @@ import pytest  # noqa: E402
 from tests.e2e.conftest import login_page_as, save_screenshot  # noqa: E402
 from tests.factories import UserFactory  # noqa: E402
 
-# serialized_rollback: the five actions come from a data migration, which a transactional test
-# that ran before would have flushed away.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 # The DSFR stylesheet is served (whitenoise with finders under live_server) and applied when a
