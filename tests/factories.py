@@ -14,6 +14,8 @@ from cma_portal.models import User
 from waves.models import Call, Wave
 
 PASSWORD = "motdepasse-de-test-42"
+# A valid base32 secret, so that real TOTP codes can be computed for staff users in tests.
+TOTP_TEST_SECRET = "JBSWY3DPEHPK3PXP"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -56,7 +58,9 @@ class StaffUserFactory(UserFactory):
     @factory.post_generation
     def mfa(obj, create, extracted, **kwargs):
         if create and extracted is not False:
-            Authenticator.objects.create(user=obj, type=Authenticator.Type.TOTP, data={"secret": "test"})
+            Authenticator.objects.create(
+                user=obj, type=Authenticator.Type.TOTP, data={"secret": TOTP_TEST_SECRET}
+            )
 
 
 def programme_manager(**kwargs):
