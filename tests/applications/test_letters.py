@@ -302,3 +302,45 @@ def test_submitted_letter_is_no_longer_editable(client):
     response = client.get(f"/candidatures/{application.pk}/lettre/")
     assert response.status_code == 302
     assert response["Location"] == f"/candidatures/{application.pk}/"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_submits_make_one_submission_on_postgres():
+    """Two requests submitting at the same instant: the row lock lets one through."""
+    import threading
+
+    from django.db import connection
+
+    from applications.services import TransitionError
+    from applications.services_documents import document_store
+    from applications.services_letters import letter_submit
+
+    application = draft_ready_to_submit()
+    document_store(
+        application=application,
+        kind=Document.Kind.LETTER,
+        uploaded_file=ff.pdf_upload(1),
+        user=application.owner,
+        page_count=1,
+    )
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def submit():
+        try:
+            barrier.wait()
+            letter_submit(application=Application.objects.get(pk=application.pk), user=application.owner)
+            outcomes.append("ok")
+        except TransitionError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert Submission.objects.filter(application=application).count() == 1
