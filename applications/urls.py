@@ -14,7 +14,7 @@ urlpatterns = [
     path("<int:pk>/lettre/", views.letter_edit, name="letter_edit"),
     path("<int:pk>/historique/", views.history, name="history"),
     path("<int:pk>/depots/<int:submission_id>/", views.receipt, name="receipt"),
-    path("<int:pk>/depots/<int:submission_id>/pdf/", views.submission_pdf, name="submission_pdf"),
+    path("<int:pk>/depots/<int:submission_id>/", include("applications.urls_pdf")),
     path("<int:pk>/documents/<int:doc_id>/", views.document_download, name="document"),
     path("<int:pk>/coediteurs/", views.collaborators, name="collaborators"),
     path(
@@ -24,4 +24,5 @@ urlpatterns = [
     ),
     path("<int:pk>/retirer/", views.withdraw, name="withdraw"),
     path("<int:pk>/dossier/", include("applications.urls_dossier")),
+    path("<int:pk>/messages/", include("applications.urls_messages")),
 ]

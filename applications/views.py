@@ -25,6 +25,7 @@ from .forms import (
     partner_initial,
 )
 from .models import Collaborator, Document, Submission
+from .pdf import submission_pdf_is_ready
 from .selectors import get_application_for, is_editor
 from .services import TransitionError, letter_problems
 from .services_documents import document_store
@@ -349,20 +350,9 @@ def receipt(request, pk, submission_id):
             "submission": submission,
             "snapshot": snapshot,
             "letter": letter,
+            "pdf_ready": submission_pdf_is_ready(submission),
         },
     )
-
-
-@login_required
-def submission_pdf(request, pk, submission_id):
-    application = get_application_for(request.user, pk)
-    submission = get_object_or_404(Submission, pk=submission_id, application=application)
-    if submission.pdf_status != Submission.PdfStatus.READY or not submission.pdf:
-        raise Http404
-    filename = f"{application.reference or 'depot'}-{submission.kind}.pdf"
-    response = FileResponse(submission.pdf.open("rb"), as_attachment=True, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

@@ -6,6 +6,7 @@ from . import roles
 # Staff areas in the main menu: (URL name, label, capability). Areas not built yet are skipped.
 STAFF_NAV = (
     ("instruction:letters", _("Instruction"), "screen_letters"),
+    ("selection:dossiers", _("Sélection"), "assign_reviewers"),
     ("evaluation:queue", _("Évaluation"), "review"),
     ("pilotage:dashboard", _("Pilotage"), "view_dashboard"),
 )

@@ -81,7 +81,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Université d'exemple {n}")
     kind = Organisation.Kind.UNIVERSITY
-    siret = "19751718800014"
+    siret = "19751718800011"  # passes the Luhn check
     region = Organisation.Region.IDF
     address = "1 rue de l'Université, 75005 Paris"
 

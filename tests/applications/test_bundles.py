@@ -11,8 +11,6 @@ from applications.bundles import safe_name, submission_bundle_write
 from applications.pdf import submission_render_pdf
 from tests.factories import programme_manager, rich_dossier_application, submit_snapshot
 
-pytestmark = pytest.mark.urls("tests.applications.urls_with_pdf")
-
 
 @pytest.fixture
 def dossier_submission(db):

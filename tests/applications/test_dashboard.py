@@ -1,5 +1,6 @@
 """Dashboard, detail, history and receipt pages: content, roles, constant query counts."""
 
+import html
 from datetime import timedelta
 from html import escape
 
@@ -152,16 +153,19 @@ def test_history_shows_transitions_to_applicant_but_not_private_staff_events(cli
 
 
 def test_receipt_shows_pdf_status_then_link_when_ready(client):
-    from django.core.files.base import ContentFile
+    from applications.models import Submission
+    from applications.pdf import submission_render_pdf
 
     application, submission = _submitted()
+    Submission.objects.filter(pk=submission.pk).update(pdf_status=Submission.PdfStatus.PENDING, pdf="")
     client.force_login(application.owner)
     url = f"/candidatures/{application.pk}/depots/{submission.pk}/"
-    assert client.get(url + "pdf/").status_code == 404 or submission.pdf_status == "ready"
-    submission.pdf.save("receipt.pdf", ContentFile(ff.pdf_bytes(1)), save=False)
-    submission.pdf_status = "ready"
-    submission.save()
-    assert "Télécharger le PDF du dépôt" in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "en cours de génération" in page and "data-pdf-status-url" in page
+    pending = client.get(url + "pdf/")
+    assert pending.status_code == 202 and "en cours de génération" in pending.content.decode()
+    submission_render_pdf(submission_id=submission.pk, force=True)
+    assert "Télécharger l'accusé de réception (PDF)" in html.unescape(client.get(url).content.decode())
     response = client.get(url + "pdf/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")

@@ -7,7 +7,6 @@ import html
 
 import pytest
 from django.core import mail
-from django.urls import NoReverseMatch, include, path, reverse
 
 from applications.models import Document, Message
 from cma_portal.models import AuditEvent
@@ -34,36 +33,6 @@ PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
     b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7V\xbd\xfa\x00\x00\x00\x00IEND\xaeB`\x82"
 )
-
-
-def _thread_urls_mounted() -> bool:
-    try:
-        reverse("applications:messages", args=[1])
-    except NoReverseMatch:
-        return False
-    return True
-
-
-def _urlpatterns_with_thread():
-    """The project's URLs with the applicant thread mounted under /candidatures/<pk>/messages/,
-    for as long as `applications/urls.py` does not include `applications.urls_messages` itself."""
-    import applications.urls
-    import cma_portal.urls
-
-    applicant = [
-        *applications.urls.urlpatterns,
-        path("<int:pk>/messages/", include("applications.urls_messages")),
-    ]
-    others = [p for p in cma_portal.urls.urlpatterns if getattr(p, "app_name", None) != "applications"]
-    return [path("candidatures/", include((applicant, "applications"))), *others]
-
-
-@pytest.fixture(autouse=True)
-def _thread_urls(settings):
-    if not _thread_urls_mounted():
-        settings.ROOT_URLCONF = "tests.applications.test_messages"
-        global urlpatterns
-        urlpatterns = _urlpatterns_with_thread()
 
 
 def text(response) -> str:

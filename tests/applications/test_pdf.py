@@ -23,8 +23,6 @@ from tests.factories import (
     submit_snapshot,
 )
 
-pytestmark = pytest.mark.urls("tests.applications.urls_with_pdf")
-
 
 def pdf_text(data: bytes) -> tuple[int, str]:
     reader = PdfReader(io.BytesIO(data))
@@ -154,7 +152,7 @@ def test_render_pdf_command(dossier_submission, tmp_path, capsys):
 def urls(submission):
     args = [submission.application_id, submission.pk]
     return (
-        reverse("applications:submission_pdf_download", args=args),
+        reverse("applications:submission_pdf", args=args),
         reverse("applications:submission_pdf_status", args=args),
         reverse("applications:submission_zip", args=args),
     )
@@ -212,5 +210,5 @@ def test_downloads_per_role(client_for, dossier_submission, who, allowed):
         assert response.status_code == (200 if allowed else 404), url
     # A submission of another application is not reachable through this one.
     other = submit_snapshot(rich_dossier_application(documents=0))
-    url = reverse("applications:submission_pdf_download", args=[application.pk, other.pk])
+    url = reverse("applications:submission_pdf", args=[application.pk, other.pk])
     assert client.get(url).status_code == 404
