@@ -259,7 +259,3 @@ REVIEW_SEVERITY_MIN_REVIEWS = env.int("REVIEW_SEVERITY_MIN_REVIEWS", default=3)
 # WeasyPrint logs every layout step at INFO: keep its warnings (missing fonts, bad CSS) only.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}
-
-# django-dsfr: mark optional fields rather than required ones (the DSFR guidance, and the
-# default of its next major version).
-DSFR_MARK_OPTIONAL_FIELDS = True
