@@ -9,6 +9,7 @@ PAGES = [
     "/actions/3/",
     "/actions/5/",
     "/calendrier/",
+    "/laureats/",
     "/accessibilite/",
     "/mentions-legales/",
 ]
@@ -18,12 +19,14 @@ FRENCH = {
     "/actions/3/": ["Spécialistes du numérique ayant une culture en santé", "3a", "200 à 400"],
     "/calendrier/": ["Calendrier de l'appel", "Vague 1", "24/02/2022", "au fil de l'eau"],
     "/accessibilite/": ["Déclaration d'accessibilité", "partiellement conforme"],
+    "/laureats/": ["Lauréats"],
 }
 ENGLISH = {
     "/": ["The five actions", "How to apply", "Lawyers with a digital-health culture"],
     "/actions/3/": ["IT specialists with a health culture", "200 to 400"],
     "/calendrier/": ["Call calendar", "Wave 1", "24/02/2022"],
     "/accessibilite/": ["Accessibility statement"],
+    "/laureats/": ["Laureates"],
 }
 
 
