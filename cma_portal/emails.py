@@ -9,15 +9,22 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
+
+
+def _render_plain(name: str, context: dict) -> str:
+    """Render a plain-text template without HTML escaping: a wave called « Vague d'automne »
+    must reach the subject and text body as typed, not as `d&#x27;automne`."""
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def render_email(template: str, context: dict, language: str = "fr") -> tuple[str, str, str]:
     ctx = {"site_url": settings.SITE_URL, **context}
     with translation.override(language or "fr"):
-        subject = render_to_string(f"emails/{template}_subject.txt", ctx).strip()
-        text = render_to_string(f"emails/{template}.txt", ctx)
+        subject = _render_plain(f"emails/{template}_subject.txt", ctx).strip()
+        text = _render_plain(f"emails/{template}.txt", ctx)
         html = render_to_string(f"emails/{template}.html", ctx)
     return " ".join(subject.split()), text, html
 

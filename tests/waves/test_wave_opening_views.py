@@ -24,9 +24,8 @@ from waves.models import Wave
 
 pytestmark = pytest.mark.django_db
 
-# No apostrophe: `cma_portal.emails.render_email` renders subjects and plain-text bodies with
-# HTML autoescaping, so « d'automne » would arrive as « d&#x27;automne » (reported).
-WAVE_NAME = "Vague automne ouverte à la minute"
+# An apostrophe on purpose: the announcement's subject and text must carry it as typed.
+WAVE_NAME = "Vague d'automne ouverte à la minute"
 
 
 def text(response) -> str:
