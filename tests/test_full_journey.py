@@ -202,8 +202,9 @@ def test_the_whole_journey_through_the_pages(client, django_capture_on_commit_ca
     assert application.state == State.DOSSIER_DRAFT
     local_deadline = timezone.localtime(application.dossier_deadline)
     deadline = local_deadline.strftime("%d/%m/%Y à %H:%M (heure de Paris)")
-    assert f"Dossier complet à déposer avant le {local_deadline:%d/%m/%Y %H:%M} (heure de Paris)." in text(
-        applicant.get(f"/candidatures/{application.pk}/")
+    assert (
+        f"Dossier complet à déposer au plus tard le {local_deadline:%d/%m/%Y à %H:%M} (heure de Paris)."
+        in text(applicant.get(f"/candidatures/{application.pk}/"))
     )
     assert deadline in text(applicant.get(f"/candidatures/{application.pk}/dossier/"))
     go_mail = next(m for m in mail.outbox if m.subject.startswith("[Portail CMA] GO"))
