@@ -123,8 +123,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A task acknowledged late is redelivered after this many seconds if its worker died.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task acknowledged late is redelivered after this many seconds if its worker died: longer
+# than any task, or a slow task would run twice. Lowered only by tests/applications/
+# test_worker_killed.py for the workers it starts.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 
 AUTH_USER_MODEL = "cma_portal.User"
 AUTHENTICATION_BACKENDS = [
