@@ -9,7 +9,9 @@ from celery import shared_task
 from .emails import send_email_now
 
 RETRY_BACKOFF = 30  # seconds before the first retry, doubled each time
-RETRY_BACKOFF_MAX = 3600
+# A retry waits in a worker as an unacknowledged ETA message; past the broker's visibility
+# timeout (1 h) Redis would hand it to a second worker and the email would go twice. Half of it.
+RETRY_BACKOFF_MAX = 1800
 MAX_RETRIES = 8
 
 
@@ -30,7 +32,7 @@ def is_transient(exc: BaseException) -> bool:
 
 
 def retry_countdown(retries: int) -> int:
-    """30 s, 60 s, 120 s … capped at an hour, with full jitter so that a burst of failures does
+    """30 s, 60 s, 120 s … capped at half an hour, with full jitter so that a burst of failures does
     not come back all at once."""
     ceiling = min(RETRY_BACKOFF_MAX, RETRY_BACKOFF * 2**retries)
     return random.randint(ceiling // 2, ceiling)  # noqa: S311 — jitter, not a secret
