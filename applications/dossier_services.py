@@ -25,6 +25,7 @@ from cma_portal.emails import queue_email
 
 from . import services
 from .models import Application, Document, Submission
+from .selectors import application_editors
 from .services_documents import document_store
 from .snapshots import budget_totals, current_documents, freeze_submission
 from .workflow import State
@@ -288,9 +289,7 @@ def dossier_submit(*, application: Application, actor, at: datetime | None = Non
 @services.on_transition("submit_dossier")
 def _email_dossier_submitted(application: Application, actor, note: str, data: dict) -> None:
     User = get_user_model()
-    editors = [application.owner] + [
-        c.user for c in application.collaborators.filter(accepted_at__isnull=False, user__isnull=False)
-    ]
+    editors = application_editors(application)
     managers = User.objects.filter(groups__name=roles.PROGRAMME_MANAGER, is_active=True).distinct()
     context = {
         "reference": application.reference or "",

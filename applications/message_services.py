@@ -22,8 +22,8 @@ from cma_portal.audit import audit_record
 from cma_portal.emails import queue_email
 
 from .models import Application, Document, Message
-from .screening_services import applicant_side, applicant_thread_path
-from .selectors import is_editor
+from .screening_services import applicant_thread_path
+from .selectors import application_editors, is_editor
 from .services import TransitionError
 
 MAX_ATTACHMENTS = 5
@@ -193,7 +193,9 @@ def message_post(*, application: Application, author, body: str, attachments=(),
     }
     if as_staff:
         context["path"] = applicant_thread_path(application)
-        queue_email(recipients=applicant_side(application), template="message_to_applicants", context=context)
+        queue_email(
+            recipients=application_editors(application), template="message_to_applicants", context=context
+        )
     else:
         context["path"] = reverse("instruction:detail", args=[application.pk]) + "#messages"
         recipients = [u for u in programme_managers() if u.pk != author.pk]

@@ -212,6 +212,8 @@ def _dossier_reminders(now: datetime, batch_size: int, counts: Counter) -> None:
             if due is None:
                 continue
             kind, due_at = due
+            # Not `selectors.application_editors`: the batch prefetches the co-editors (one query,
+            # not one per application) and leaves out deactivated accounts.
             recipients = [application.owner] + [c.user for c in application.accepted_collaborators]
             planned.append(
                 Planned(

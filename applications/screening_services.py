@@ -20,6 +20,7 @@ from cma_portal.emails import queue_email
 from waves.deadlines import PARIS, dossier_deadline, end_of_day
 
 from .models import Application, Document, Message, StaffNote, Submission
+from .selectors import application_editors
 from .services import TransitionError, application_transition, on_transition
 from .workflow import TRANSITIONS, State
 
@@ -91,18 +92,6 @@ def thread_messages(application: Application) -> list[Message]:
             Prefetch("attachments", queryset=Document.objects.order_by("uploaded_at", "id"))
         )
     )
-
-
-def applicant_side(application: Application) -> list:
-    """The owner and the accepted co-editors: who receives what staff send."""
-    people = [application.owner]
-    people += [
-        c.user
-        for c in application.collaborators.select_related("user").filter(
-            user__isnull=False, accepted_at__isnull=False
-        )
-    ]
-    return people
 
 
 def format_deadline(at: datetime | None) -> str:
@@ -269,7 +258,7 @@ def application_extend_deadline(
         },
     )
     queue_email(
-        recipients=applicant_side(locked),
+        recipients=application_editors(locked),
         template="extension_granted",
         context=_email_context(
             locked,
@@ -306,7 +295,7 @@ def staff_note_add(*, application: Application, author, body: str) -> StaffNote:
 @on_transition("request_correction")
 def _email_correction(application, actor, note, data):
     queue_email(
-        recipients=applicant_side(application),
+        recipients=application_editors(application),
         template="correction_requested",
         context=_email_context(application, message=note),
     )
@@ -315,7 +304,7 @@ def _email_correction(application, actor, note, data):
 @on_transition("go")
 def _email_go(application, actor, note, data):
     queue_email(
-        recipients=applicant_side(application),
+        recipients=application_editors(application),
         template="go_decided",
         context=_email_context(
             application, deadline_date=format_deadline(application.dossier_deadline), note=note
@@ -326,7 +315,7 @@ def _email_go(application, actor, note, data):
 @on_transition("no_go")
 def _email_no_go(application, actor, note, data):
     queue_email(
-        recipients=applicant_side(application),
+        recipients=application_editors(application),
         template="no_go_decided",
         context=_email_context(application, reasons=application.decision_note or note),
     )

@@ -43,3 +43,16 @@ def is_editor(user, application: Application) -> bool:
     if application.owner_id == user.pk:
         return True
     return application.collaborators.filter(user=user, accepted_at__isnull=False).exists()
+
+
+def application_editors(application: Application) -> list:
+    """The owner and the accepted co-editors (users): who receives what concerns the
+    application (transitions, staff messages, decisions)."""
+    editors = [application.owner]
+    editors += [
+        c.user
+        for c in application.collaborators.select_related("user").filter(
+            user__isnull=False, accepted_at__isnull=False
+        )
+    ]
+    return editors

@@ -16,6 +16,7 @@ from cma_portal import roles
 from cma_portal.audit import audit_record
 
 from .models import Application, ReferenceCounter
+from .selectors import application_editors
 from .workflow import EDITOR, OWNER, STAFF, SYSTEM, TRANSITIONS
 
 
@@ -280,18 +281,6 @@ def _letter_submittable(application: Application, at: datetime) -> None:
 
 
 # --- Emails sent on commit after transitions ----------------------------------------------------
-
-
-def application_editors(application: Application) -> list:
-    """The owner and accepted co-editors (users)."""
-    editors = [application.owner]
-    editors += [
-        c.user
-        for c in application.collaborators.select_related("user").filter(
-            user__isnull=False, accepted_at__isnull=False
-        )
-    ]
-    return editors
 
 
 def _email_context(application: Application) -> dict:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application
+from applications.selectors import application_editors
 from applications.services import TransitionError, application_transition
 from applications.workflow import State
 from cma_portal import roles
@@ -402,11 +403,8 @@ def review_save(
 
 def _notify_decision(decision: Decision) -> None:
     application = decision.application
-    recipients = [application.owner] + [
-        c.user for c in application.collaborators.filter(accepted_at__isnull=False, user__isnull=False)
-    ]
     queue_email(
-        recipients=recipients,
+        recipients=application_editors(application),
         template="decision_notice",
         context={
             "title": application.title,
