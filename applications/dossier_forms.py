@@ -1,7 +1,6 @@
 """Forms of the full dossier, one per section. Forms validate (file contents, amounts, rates);
 `dossier_services` act."""
 
-import zipfile
 from decimal import Decimal
 
 from django import forms
@@ -11,6 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from . import validators
 from .dossier_services import project_months, project_years
 from .models import Application, BudgetLine, ConsortiumPartner, Milestone, Organisation, TrainingTarget
 from .validators import validate_pdf, validate_spreadsheet
@@ -332,54 +332,21 @@ MilestoneFormSet = modelformset_factory(
 # Further documents --------------------------------------------------------------------------
 
 ALLOWED_TYPES = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "png": "image/png",
-    "jpg": "image/jpeg",
+    "pdf": validators.PDF_CONTENT_TYPE,
+    "xlsx": validators.XLSX_CONTENT_TYPE,
+    "xlsm": validators.XLSM_CONTENT_TYPE,
+    "ods": validators.ODS_CONTENT_TYPE,
+    "docx": validators.DOCX_CONTENT_TYPE,
+    "odt": validators.ODT_CONTENT_TYPE,
+    "png": validators.PNG_CONTENT_TYPE,
+    "jpg": validators.JPEG_CONTENT_TYPE,
 }
-_OOXML_MAIN = {
-    "xl/workbook.xml": "xlsx",
-    "word/document.xml": "docx",
-}
-_ODF_MIMETYPES = {
-    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
-    b"application/vnd.oasis.opendocument.text": "odt",
-}
+_KIND_BY_CONTENT_TYPE = {content_type: kind for kind, content_type in ALLOWED_TYPES.items()}
 
 
 def sniff_document_type(uploaded) -> str | None:
     """The allowlisted type of `uploaded`, read from its bytes (never from its name), or None."""
-    uploaded.seek(0)
-    head = uploaded.read(8)
-    uploaded.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(uploaded) as archive:
-                names = set(archive.namelist())
-                if "mimetype" in names:
-                    return _ODF_MIMETYPES.get(archive.read("mimetype").strip())
-                if "[Content_Types].xml" in names:
-                    types = archive.read("[Content_Types].xml")
-                    if b"macroEnabled" in types and "xl/workbook.xml" in names:
-                        return "xlsm"
-                    for main, kind in _OOXML_MAIN.items():
-                        if main in names:
-                            return kind
-        except (zipfile.BadZipFile, KeyError, OSError):
-            return None
-        finally:
-            uploaded.seek(0)
-    return None
+    return _KIND_BY_CONTENT_TYPE.get(validators.recognised_content_type(uploaded))
 
 
 class FurtherDocumentForm(DsfrBaseForm):

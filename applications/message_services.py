@@ -7,7 +7,6 @@ programme managers on the other, with attachments.
 
 import hashlib
 import io
-import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from cma_portal import roles
 from cma_portal.audit import audit_record
 from cma_portal.emails import queue_email
 
+from . import validators
 from .models import Application, Document, Message
 from .screening_services import applicant_thread_path
 from .selectors import application_editors, is_editor
@@ -37,56 +37,23 @@ class CheckedFile:
     sha256: str
 
 
-_SPREADSHEET_MIMETYPES = {
-    "application/vnd.oasis.opendocument.spreadsheet": "application/vnd.oasis.opendocument.spreadsheet",
+# What a message may carry: documents, spreadsheets and pictures, no word-processing files.
+ATTACHMENT_CONTENT_TYPES = {
+    validators.PDF_CONTENT_TYPE,
+    validators.PNG_CONTENT_TYPE,
+    validators.JPEG_CONTENT_TYPE,
+    validators.GIF_CONTENT_TYPE,
+    validators.WEBP_CONTENT_TYPE,
+    validators.XLSX_CONTENT_TYPE,
+    validators.XLSM_CONTENT_TYPE,
+    validators.ODS_CONTENT_TYPE,
 }
-
-
-def _zip_spreadsheet_type(upload) -> str | None:
-    """The content type of an .xlsx/.xlsm/.ods file, read from the archive's members."""
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if "xl/workbook.xml" in names and "[Content_Types].xml" in names:
-                types = archive.read("[Content_Types].xml")
-                if b"macroEnabled" in types:
-                    return "application/vnd.ms-excel.sheet.macroEnabled.12"
-                return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-                return _SPREADSHEET_MIMETYPES.get(mimetype)
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
-        return None
-    finally:
-        upload.seek(0)
-    return None
-
-
-def sniff_content_type(upload) -> str | None:
-    """The content type of an allowed file (PDF, PNG, JPEG, GIF, WebP, XLSX/XLSM/ODS), read
-    from its first bytes; None for anything else."""
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head.startswith(b"PK\x03\x04"):
-        return _zip_spreadsheet_type(upload)
-    return None
 
 
 def attachment_check(upload) -> CheckedFile:
     """Validate one attachment; ValidationError with a French message naming the problem."""
     name = getattr(upload, "name", "") or _("fichier")
+    # Not `validators.validate_size`: a message carries several files, so each refusal names one.
     size = upload.size
     if not size:
         raise ValidationError(_("Le fichier « %(name)s » est vide.") % {"name": name}, code="empty")
@@ -96,8 +63,8 @@ def attachment_check(upload) -> CheckedFile:
             % {"name": name, "max": settings.MAX_UPLOAD_SIZE // (1024 * 1024)},
             code="too_large",
         )
-    content_type = sniff_content_type(upload)
-    if content_type is None:
+    content_type = validators.recognised_content_type(upload)
+    if content_type not in ATTACHMENT_CONTENT_TYPES:
         raise ValidationError(
             _(
                 "Le fichier « %(name)s » n'est pas d'un type accepté : seuls les PDF, les images "

@@ -19,6 +19,12 @@ PDF_CONTENT_TYPE = "application/pdf"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSM_CONTENT_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.12"
 ODS_CONTENT_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ODT_CONTENT_TYPE = "application/vnd.oasis.opendocument.text"
+PNG_CONTENT_TYPE = "image/png"
+JPEG_CONTENT_TYPE = "image/jpeg"
+GIF_CONTENT_TYPE = "image/gif"
+WEBP_CONTENT_TYPE = "image/webp"
 # How far into the file the PDF header may start (the PDF specification tolerates leading bytes).
 PDF_HEADER_WINDOW = 1024
 
@@ -143,8 +149,57 @@ def validate_spreadsheet(uploaded_file) -> str:
     return kind
 
 
+def recognised_content_type(uploaded_file) -> str | None:
+    """The content type of a file we recognise by its bytes (never its name): PDF, PNG, JPEG,
+    GIF, WebP, Excel (.xlsx, .xlsm), Word (.docx), OpenDocument (.ods, .odt); None for anything
+    else. Each upload applies its own allowlist on top of it."""
+    head = _head(uploaded_file, 16)
+    if head.startswith(PDF_MAGIC):
+        return PDF_CONTENT_TYPE
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG_CONTENT_TYPE
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG_CONTENT_TYPE
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return GIF_CONTENT_TYPE
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP_CONTENT_TYPE
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_content_type(uploaded_file)
+    return None
+
+
+_ODF_CONTENT_TYPES = {ODS_CONTENT_TYPE, ODT_CONTENT_TYPE}
+
+
+def _zip_content_type(uploaded_file) -> str | None:
+    """The Office Open XML or OpenDocument type of a zip, read from its members."""
+    uploaded_file.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded_file) as archive:
+            names = set(archive.namelist())
+            if "[Content_Types].xml" in names:
+                if "xl/workbook.xml" in names:
+                    macros = b"macroEnabled" in archive.read("[Content_Types].xml")
+                    return XLSM_CONTENT_TYPE if macros else XLSX_CONTENT_TYPE
+                if "word/document.xml" in names:
+                    return DOCX_CONTENT_TYPE
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                return mimetype if mimetype in _ODF_CONTENT_TYPES else None
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
+        return None
+    finally:
+        uploaded_file.seek(0)
+    return None
+
+
 def sniff_content_type(uploaded_file) -> str:
-    """The content type we vouch for, from the first bytes (never the browser's claim)."""
+    """The content type we vouch for, from the first bytes (never the browser's claim).
+
+    Not `recognised_content_type`: this is what `document_store` records for any kind of
+    document, with a lenient PDF header window and a full spreadsheet check; the forms that
+    accept other types pass the type they recognised."""
     head = _head(uploaded_file, PDF_HEADER_WINDOW)
     if PDF_MAGIC in head:
         return PDF_CONTENT_TYPE
