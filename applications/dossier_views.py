@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from .dossier_services import (
     format_paris,
     project_years,
 )
+from .downloads import document_response
 from .models import Application, BudgetLine, Document
 from .selectors import get_application_for, is_editor
 from .services import TransitionError
@@ -398,14 +399,7 @@ def download_document(request, pk: int, document_pk: int):
     document = application.documents.filter(pk=document_pk, message__isnull=True).first()
     if document is None:
         raise Http404
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return document_response(document)
 
 
 @login_required

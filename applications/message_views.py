@@ -13,12 +13,12 @@ from django.views.decorators.http import require_http_methods
 from cma_portal import roles
 
 from . import message_services
+from .downloads import document_response
 from .models import Document
 from .screening_services import format_deadline, thread_messages
 from .selectors import get_application_for, is_editor
 from .services import TransitionError
 from .staff_forms import MessageForm
-from .staff_views import document_response
 
 
 def _applicant_application(request, pk):

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cma_portal import roles
 
 from . import message_services, screening_services
+from .downloads import document_response
 from .filters import ScreeningFilter
 from .models import Document
 from .screening_services import format_deadline
@@ -311,16 +312,3 @@ def document(request, pk, document_pk):
     except Document.DoesNotExist:
         raise Http404 from None
     return document_response(doc)
-
-
-def document_response(doc: Document) -> FileResponse:
-    try:
-        handle = doc.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=doc.original_name, content_type=doc.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -5,7 +5,7 @@ documents, co-editors, withdrawal, history. Function views; objects through
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from cma_portal import roles
 from waves.selectors import waves_open_at
 
 from . import selectors_applicant as reads
+from .downloads import document_response
 from .forms import (
     InvitationForm,
     LetterForm,
@@ -358,15 +359,7 @@ def receipt(request, pk, submission_id):
 @login_required
 def document_download(request, pk, doc_id):
     application = get_application_for(request.user, pk)
-    document = get_object_or_404(Document, pk=doc_id, application=application)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return document_response(get_object_or_404(Document, pk=doc_id, application=application))
 
 
 # --- Co-editors -------------------------------------------------------------------------------

@@ -6,11 +6,12 @@ Function views; assignments are fetched only through `selectors.get_assignment_f
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applications.downloads import document_response
 from applications.models import Document
 from applications.selectors import applications_visible_to
 from cma_portal import roles
@@ -168,7 +169,7 @@ def document(request, pk, document_pk):
         application_id=item.application_id,
         is_current=True,
     )
-    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.original_name)
+    return document_response(doc)
 
 
 # ---------------------------------------------------------------- public
