@@ -159,18 +159,7 @@ def wave_extend(*, wave: Wave, actor, closes_at: datetime, reason: str, at: date
         raise WaveError(_("La date de clôture est déjà passée."))
     if locked.closes_at is not None and closes_at <= locked.closes_at:
         raise WaveError(_("Une prolongation doit repousser la clôture actuelle."))
-    previous = locked.closes_at
-    locked.closes_at = closes_at
-    locked.closed_early_at = None
-    locked.save(update_fields=["closes_at", "closed_early_at"])
-    audit_record(
-        actor=actor,
-        verb="wave_extended",
-        obj=locked,
-        note=reason,
-        data={"closes_at": [_iso(previous), _iso(closes_at)]},
-    )
-    return locked
+    return _move_closing(locked, actor=actor, verb="wave_extended", reason=reason, closes_at=closes_at)
 
 
 @transaction.atomic
@@ -182,16 +171,25 @@ def wave_close_early(*, wave: Wave, actor, reason: str, at: datetime | None = No
         raise WaveError(_("Cette vague n'est pas encore ouverte : modifiez plutôt ses dates."))
     if locked.closes_at is not None and locked.closes_at <= at:
         raise WaveError(_("Cette vague est déjà close."))
+    return _move_closing(
+        locked, actor=actor, verb="wave_closed_early", reason=reason, closes_at=at, closed_early_at=at
+    )
+
+
+def _move_closing(
+    locked: Wave, *, actor, verb: str, reason: str, closes_at: datetime, closed_early_at=None
+) -> Wave:
+    """Set the closing instant of a locked wave and audit `verb` with the reason and the move."""
     previous = locked.closes_at
-    locked.closes_at = at
-    locked.closed_early_at = at
+    locked.closes_at = closes_at
+    locked.closed_early_at = closed_early_at
     locked.save(update_fields=["closes_at", "closed_early_at"])
     audit_record(
         actor=actor,
-        verb="wave_closed_early",
+        verb=verb,
         obj=locked,
         note=reason,
-        data={"closes_at": [_iso(previous), _iso(at)]},
+        data={"closes_at": [_iso(previous), _iso(closes_at)]},
     )
     return locked
 
