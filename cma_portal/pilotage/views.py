@@ -251,29 +251,16 @@ def wave_open_now(request, pk):
 @require_http_methods(["GET", "POST"])
 def wave_extend(request, pk):
     wave = get_object_or_404(Wave.objects.with_call(), pk=pk)
-    form = WaveExtendForm(request.POST if request.method == "POST" else None, wave=wave)
-    if request.method == "POST" and form.is_valid():
-        try:
-            wave_services.wave_extend(
-                wave=wave,
-                actor=request.user,
-                closes_at=form.cleaned_data["closes_at"],
-                reason=form.cleaned_data["reason"],
-            )
-        except wave_services.WaveError as error:
-            form.add_error(None, str(error.message))
-        else:
-            messages.success(request, _("La clôture de la vague est prolongée."))
-            return redirect("pilotage:waves")
-    return render(
+    return _wave_action(
         request,
-        "pilotage/wave_action.html",
-        {
-            "title": _("Prolonger la vague « %(name)s »") % {"name": wave.name},
-            "form": form,
-            "wave": wave,
-            "action": "extend",
-        },
+        wave,
+        WaveExtendForm(request.POST if request.method == "POST" else None, wave=wave),
+        action="extend",
+        title=_("Prolonger la vague « %(name)s »") % {"name": wave.name},
+        success=_("La clôture de la vague est prolongée."),
+        act=lambda data: wave_services.wave_extend(
+            wave=wave, actor=request.user, closes_at=data["closes_at"], reason=data["reason"]
+        ),
     )
 
 
@@ -281,24 +268,32 @@ def wave_extend(request, pk):
 @require_http_methods(["GET", "POST"])
 def wave_close(request, pk):
     wave = get_object_or_404(Wave.objects.with_call(), pk=pk)
-    form = WaveCloseForm(request.POST if request.method == "POST" else None)
+    return _wave_action(
+        request,
+        wave,
+        WaveCloseForm(request.POST if request.method == "POST" else None),
+        action="close",
+        title=_("Clore la vague « %(name)s »") % {"name": wave.name},
+        success=_("La vague est close : elle n'accepte plus de lettre d'intention."),
+        act=lambda data: wave_services.wave_close_early(wave=wave, actor=request.user, reason=data["reason"]),
+    )
+
+
+def _wave_action(request, wave, form, *, action: str, title: str, success: str, act):
+    """The confirm-then-act page of `wave_extend` and `wave_close`: on a valid POST `act`
+    receives the cleaned data; a refusal of the service shows on the form."""
     if request.method == "POST" and form.is_valid():
         try:
-            wave_services.wave_close_early(wave=wave, actor=request.user, reason=form.cleaned_data["reason"])
+            act(form.cleaned_data)
         except wave_services.WaveError as error:
             form.add_error(None, str(error.message))
         else:
-            messages.success(request, _("La vague est close : elle n'accepte plus de lettre d'intention."))
+            messages.success(request, success)
             return redirect("pilotage:waves")
     return render(
         request,
         "pilotage/wave_action.html",
-        {
-            "title": _("Clore la vague « %(name)s »") % {"name": wave.name},
-            "form": form,
-            "wave": wave,
-            "action": "close",
-        },
+        {"title": title, "form": form, "wave": wave, "action": action},
     )
 
 
