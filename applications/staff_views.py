@@ -2,13 +2,11 @@
 an application and the actions taken on it. Every page requires the `screen_letters`
 capability; state changes are POST only and go through `screening_services`."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cma_portal import roles
+from cma_portal.csv_export import csv_cell, csv_response
 
 from . import message_services, screening_services
 from .downloads import document_response
@@ -84,12 +83,6 @@ def letters(request):
     )
 
 
-def _csv_cell(value) -> str:
-    # A cell starting with = + - @ would be a formula in a spreadsheet: neutralise it.
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 @require_GET
 def letters_export(request):
@@ -98,49 +91,44 @@ def letters_export(request):
     if not roles.may(request.user, "export"):
         raise PermissionDenied
     filterset = ScreeningFilter(request.GET or None, queryset=screening_services.screening_applications())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="lettres-intention.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            _("Référence"),
-            _("Titre"),
-            _("Acronyme"),
-            _("État"),
-            _("Vague"),
-            _("Actions"),
-            _("Établissement porteur"),
-            _("Région"),
-            _("Nature"),
-            _("Déposée le"),
-            _("Date limite du dossier"),
-            _("Aide demandée estimée (€)"),
-        ]
-    )
-    for application in filterset.qs:
+    return csv_response(_letter_rows(filterset.qs), "lettres-intention.csv")
+
+
+def _letter_rows(applications):
+    yield [
+        _("Référence"),
+        _("Titre"),
+        _("Acronyme"),
+        _("État"),
+        _("Vague"),
+        _("Actions"),
+        _("Établissement porteur"),
+        _("Région"),
+        _("Nature"),
+        _("Déposée le"),
+        _("Date limite du dossier"),
+        _("Aide demandée estimée (€)"),
+    ]
+    for application in applications:
         org = application.lead_organisation
         submitted = application.letter_submitted_at
-        writer.writerow(
-            [
-                _csv_cell(v)
-                for v in (
-                    application.reference,
-                    application.title,
-                    application.acronym,
-                    application.get_state_display(),
-                    application.wave.name,
-                    ", ".join(str(a.number) for a in application.actions.all()),
-                    org.name if org else "",
-                    org.get_region_display() if org else "",
-                    org.get_kind_display() if org else "",
-                    timezone.localtime(submitted).strftime("%d/%m/%Y %H:%M") if submitted else "",
-                    format_deadline(application.dossier_deadline),
-                    application.estimated_aid_requested,
-                )
-            ]
-        )
-    return response
+        yield [
+            csv_cell(v)
+            for v in (
+                application.reference,
+                application.title,
+                application.acronym,
+                application.get_state_display(),
+                application.wave.name,
+                ", ".join(str(a.number) for a in application.actions.all()),
+                org.name if org else "",
+                org.get_region_display() if org else "",
+                org.get_kind_display() if org else "",
+                timezone.localtime(submitted).strftime("%d/%m/%Y %H:%M") if submitted else "",
+                format_deadline(application.dossier_deadline),
+                application.estimated_aid_requested,
+            )
+        ]
 
 
 def _render_detail(request, application, status=200, **forms):

@@ -3,14 +3,15 @@ sit in memory at once: querysets are read with `.iterator(chunk_size=2000)`; CSV
 through `StreamingHttpResponse`; XLSX is written by openpyxl in write-only mode to a temporary
 file that is then streamed and removed."""
 
-import csv
 import os
 import tempfile
 from collections.abc import Iterator
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from cma_portal.csv_export import csv_streaming_response
 
 from .models import Assignment, Review
 
@@ -100,24 +101,6 @@ def review_rows(applications) -> Iterator[list]:
         ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_response(rows: Iterator[list], filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo(), delimiter=";")
-
-    def stream():
-        yield "\ufeff"  # so that spreadsheet software reads UTF-8
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
 def xlsx_response(rows: Iterator[list], filename: str, sheet: str) -> FileResponse:
     from openpyxl import Workbook
 
@@ -143,5 +126,5 @@ def response(*, what: str, fmt: str, applications):
     rows = dossier_rows(applications) if what == "dossiers" else review_rows(applications)
     name = f"{what}-{stamp}"
     if fmt == "csv":
-        return csv_response(rows, name)
+        return csv_streaming_response(rows, f"{name}.csv")
     return xlsx_response(rows, name, sheet=_("Dossiers") if what == "dossiers" else _("Évaluations"))

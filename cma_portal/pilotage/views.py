@@ -4,19 +4,19 @@ Every view checks a capability of `cma_portal.roles`; state changes are POST onl
 through `waves.services` or `pilotage.services`.
 """
 
-import csv
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cma_portal import roles
+from cma_portal.csv_export import csv_response
 from cma_portal.models import SitePage, User
 from waves import services as wave_services
 from waves.forms import WaveCloseForm, WaveExtendForm, WaveForm
@@ -166,13 +166,7 @@ def dashboard_csv(request, table):
     if table not in tables:
         raise Http404
     header, rows = tables[table]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="pilotage-{table}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 correctly with a BOM
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
+    return csv_response([header, *rows], f"pilotage-{table}.csv")
 
 
 # Waves -------------------------------------------------------------------------------------

@@ -1,0 +1,46 @@
+"""The CSV files the portal hands out: semicolon separated, UTF-8 with a byte order mark so that
+spreadsheet software reads the accents. `csv_response` writes a small table in memory,
+`csv_streaming_response` sends a long one row by row."""
+
+import csv
+from collections.abc import Iterable
+
+from django.http import HttpResponse, StreamingHttpResponse
+
+CONTENT_TYPE = "text/csv; charset=utf-8"
+BOM = "\ufeff"
+DELIMITER = ";"
+
+
+def csv_cell(value) -> str:
+    """`value` as text, neutralised when a spreadsheet would read it as a formula (= + - @)."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _attachment(response, filename: str):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_response(rows: Iterable[Iterable], filename: str) -> HttpResponse:
+    response = HttpResponse(content_type=CONTENT_TYPE)
+    response.write(BOM)
+    csv.writer(response, delimiter=DELIMITER).writerows(rows)
+    return _attachment(response, filename)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_streaming_response(rows: Iterable[Iterable], filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo(), delimiter=DELIMITER)
+
+    def stream():
+        yield BOM
+        for row in rows:
+            yield writer.writerow(row)
+
+    return _attachment(StreamingHttpResponse(stream(), content_type=CONTENT_TYPE), filename)
