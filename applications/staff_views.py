@@ -36,13 +36,13 @@ SORTABLE = (
 )
 
 
-def _require_screener(user) -> None:
-    if not roles.may(user, "screen_letters"):
+def _require(user, capability: str = "screen_letters") -> None:
+    if not roles.may(user, capability):
         raise PermissionDenied
 
 
 def _staff_application(request, pk):
-    _require_screener(request.user)
+    _require(request.user)
     return get_application_for(request.user, pk, staff_only=True)
 
 
@@ -62,7 +62,7 @@ def _sort_columns(request) -> list[dict]:
 @login_required
 @require_GET
 def letters(request):
-    _require_screener(request.user)
+    _require(request.user)
     filterset = ScreeningFilter(request.GET or None, queryset=screening_services.screening_applications())
     paginator = Paginator(filterset.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -87,9 +87,8 @@ def letters(request):
 @require_GET
 def letters_export(request):
     """The filtered list as CSV (semicolon separated, UTF-8 with BOM for spreadsheets)."""
-    _require_screener(request.user)
-    if not roles.may(request.user, "export"):
-        raise PermissionDenied
+    _require(request.user)
+    _require(request.user, "export")
     filterset = ScreeningFilter(request.GET or None, queryset=screening_services.screening_applications())
     return csv_response(_letter_rows(filterset.qs), "lettres-intention.csv")
 
@@ -160,134 +159,134 @@ def detail(request, pk):
     return _render_detail(request, application)
 
 
-def _refused(request, application, error: TransitionError):
-    messages.error(request, str(error.message))
-    return redirect("instruction:detail", pk=application.pk)
+def _act(request, application, form, form_name: str, act, success, anchor: str = ""):
+    """The common course of the action views below: invalid input re-renders the page with
+    `form` under `form_name` (400); else `act(cleaned_data)` runs, a refusal of the workflow is
+    shown on the page, and `success` (a text, or a function of what `act` returned) is."""
+    if not form.is_valid():
+        return _render_detail(request, application, status=400, **{form_name: form})
+    try:
+        result = act(form.cleaned_data)
+    except TransitionError as error:
+        messages.error(request, str(error.message))
+        return redirect("instruction:detail", pk=application.pk)
+    messages.success(request, success(result) if callable(success) else success)
+    return redirect(reverse("instruction:detail", args=[application.pk]) + anchor)
 
 
 @login_required
 @require_POST
 def request_correction(request, pk):
     application = _staff_application(request, pk)
-    form = CorrectionForm(request.POST, prefix="correction")
-    if not form.is_valid():
-        return _render_detail(request, application, status=400, correction_form=form)
-    try:
-        screening_services.letter_request_correction(
-            application=application, actor=request.user, message=form.cleaned_data["message"]
-        )
-    except TransitionError as error:
-        return _refused(request, application, error)
-    messages.success(request, _("La demande de correction a été envoyée au porteur."))
-    return redirect("instruction:detail", pk=application.pk)
+    return _act(
+        request,
+        application,
+        CorrectionForm(request.POST, prefix="correction"),
+        "correction_form",
+        act=lambda data: screening_services.letter_request_correction(
+            application=application, actor=request.user, message=data["message"]
+        ),
+        success=_("La demande de correction a été envoyée au porteur."),
+    )
 
 
 @login_required
 @require_POST
 def go(request, pk):
     application = _staff_application(request, pk)
-    if not roles.may(request.user, "decide"):
-        raise PermissionDenied
-    form = GoForm(request.POST, prefix="go")
-    if not form.is_valid():
-        return _render_detail(request, application, status=400, go_form=form)
-    try:
-        application = screening_services.letter_go(
-            application=application, actor=request.user, note=form.cleaned_data["note"]
-        )
-    except TransitionError as error:
-        return _refused(request, application, error)
-    messages.success(
+    _require(request.user, "decide")
+    return _act(
         request,
-        _("GO enregistré. Le dossier complet est attendu au plus tard le %(date)s à 23:59 (heure de Paris).")
-        % {"date": format_deadline(application.dossier_deadline)},
+        application,
+        GoForm(request.POST, prefix="go"),
+        "go_form",
+        act=lambda data: screening_services.letter_go(
+            application=application, actor=request.user, note=data["note"]
+        ),
+        success=lambda updated: (
+            _(
+                "GO enregistré. Le dossier complet est attendu au plus tard le %(date)s à 23:59 (heure de Paris)."
+            )
+            % {"date": format_deadline(updated.dossier_deadline)}
+        ),
     )
-    return redirect("instruction:detail", pk=application.pk)
 
 
 @login_required
 @require_POST
 def no_go(request, pk):
     application = _staff_application(request, pk)
-    if not roles.may(request.user, "decide"):
-        raise PermissionDenied
-    form = NoGoForm(request.POST, prefix="nogo")
-    if not form.is_valid():
-        return _render_detail(request, application, status=400, no_go_form=form)
-    try:
-        screening_services.letter_no_go(
-            application=application, actor=request.user, reasons=form.cleaned_data["reasons"]
-        )
-    except TransitionError as error:
-        return _refused(request, application, error)
-    messages.success(request, _("NO GO enregistré ; le porteur en a été informé avec vos motifs."))
-    return redirect("instruction:detail", pk=application.pk)
+    _require(request.user, "decide")
+    return _act(
+        request,
+        application,
+        NoGoForm(request.POST, prefix="nogo"),
+        "no_go_form",
+        act=lambda data: screening_services.letter_no_go(
+            application=application, actor=request.user, reasons=data["reasons"]
+        ),
+        success=_("NO GO enregistré ; le porteur en a été informé avec vos motifs."),
+    )
 
 
 @login_required
 @require_POST
 def extend_deadline(request, pk):
     application = _staff_application(request, pk)
-    if not roles.may(request.user, "extend_deadline"):
-        raise PermissionDenied
-    form = ExtensionForm(request.POST, prefix="extension", current_deadline=application.dossier_deadline)
-    if not form.is_valid():
-        return _render_detail(request, application, status=400, extension_form=form)
-    try:
-        application = screening_services.application_extend_deadline(
-            application=application,
-            new_date=form.cleaned_data["new_date"],
-            reason=form.cleaned_data["reason"],
-            actor=request.user,
-        )
-    except TransitionError as error:
-        return _refused(request, application, error)
-    messages.success(
+    _require(request.user, "extend_deadline")
+    return _act(
         request,
-        _(
-            "Délai prolongé : le dossier complet est attendu au plus tard le %(date)s à 23:59 (heure de Paris)."
-        )
-        % {"date": format_deadline(application.dossier_deadline)},
+        application,
+        ExtensionForm(request.POST, prefix="extension", current_deadline=application.dossier_deadline),
+        "extension_form",
+        act=lambda data: screening_services.application_extend_deadline(
+            application=application, new_date=data["new_date"], reason=data["reason"], actor=request.user
+        ),
+        success=lambda updated: (
+            _(
+                "Délai prolongé : le dossier complet est attendu au plus tard le %(date)s à 23:59 (heure de Paris)."
+            )
+            % {"date": format_deadline(updated.dossier_deadline)}
+        ),
     )
-    return redirect("instruction:detail", pk=application.pk)
 
 
 @login_required
 @require_POST
 def add_note(request, pk):
     application = _staff_application(request, pk)
-    form = StaffNoteForm(request.POST, prefix="note")
-    if not form.is_valid():
-        return _render_detail(request, application, status=400, note_form=form)
-    try:
-        screening_services.staff_note_add(
-            application=application, author=request.user, body=form.cleaned_data["body"]
-        )
-    except TransitionError as error:
-        return _refused(request, application, error)
-    messages.success(request, _("Note interne enregistrée."))
-    return redirect(reverse("instruction:detail", args=[application.pk]) + "#notes")
+    return _act(
+        request,
+        application,
+        StaffNoteForm(request.POST, prefix="note"),
+        "note_form",
+        act=lambda data: screening_services.staff_note_add(
+            application=application, author=request.user, body=data["body"]
+        ),
+        success=_("Note interne enregistrée."),
+        anchor="#notes",
+    )
 
 
 @login_required
 @require_POST
 def post_message(request, pk):
     application = _staff_application(request, pk)
-    form = MessageForm(request.POST, request.FILES, prefix="message")
-    if not form.is_valid():
-        return _render_detail(request, application, status=400, message_form=form)
-    try:
-        message_services.message_post(
+    return _act(
+        request,
+        application,
+        MessageForm(request.POST, request.FILES, prefix="message"),
+        "message_form",
+        act=lambda data: message_services.message_post(
             application=application,
             author=request.user,
-            body=form.cleaned_data["body"],
-            attachments=form.cleaned_data["attachments"],
+            body=data["body"],
+            attachments=data["attachments"],
             as_staff=True,
-        )
-    except TransitionError as error:
-        return _refused(request, application, error)
-    messages.success(request, _("Message envoyé au porteur."))
-    return redirect(reverse("instruction:detail", args=[application.pk]) + "#messages")
+        ),
+        success=_("Message envoyé au porteur."),
+        anchor="#messages",
+    )
 
 
 @login_required
