@@ -318,46 +318,24 @@ def _save_section(request, pk: int, section: str):
     return _render_page(request, application, section=section, bound_form=form, status=400)
 
 
-@login_required
-@require_POST
-def save_presentation(request, pk: int):
-    return _save_section(request, pk, "presentation")
+def _section_view(section: str):
+    """The POST view that saves `section` of the dossier (one per section, see urls_dossier)."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        return _save_section(request, pk, section)
+
+    return view
 
 
-@login_required
-@require_POST
-def save_annex(request, pk: int):
-    return _save_section(request, pk, "annex")
-
-
-@login_required
-@require_POST
-def save_partners(request, pk: int):
-    return _save_section(request, pk, "partners")
-
-
-@login_required
-@require_POST
-def save_budget(request, pk: int):
-    return _save_section(request, pk, "budget")
-
-
-@login_required
-@require_POST
-def save_training(request, pk: int):
-    return _save_section(request, pk, "training")
-
-
-@login_required
-@require_POST
-def save_milestones(request, pk: int):
-    return _save_section(request, pk, "milestones")
-
-
-@login_required
-@require_POST
-def add_document(request, pk: int):
-    return _save_section(request, pk, "documents")
+save_presentation = _section_view("presentation")
+save_annex = _section_view("annex")
+save_partners = _section_view("partners")
+save_budget = _section_view("budget")
+save_training = _section_view("training")
+save_milestones = _section_view("milestones")
+add_document = _section_view("documents")
 
 
 @login_required
