@@ -6,6 +6,7 @@ administrators) — through `selectors.get_application_for`; 404 for everyone el
 
 import tempfile
 
+from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -35,6 +36,7 @@ def _pending(request, submission: Submission, status: int = 202):
     )
 
 
+@login_required
 @require_GET
 def submission_pdf(request, pk: int, submission_id: int):
     submission, ready = _submission_for(request, pk, submission_id)
@@ -48,6 +50,7 @@ def submission_pdf(request, pk: int, submission_id: int):
     )
 
 
+@login_required
 @require_GET
 def submission_pdf_status(request, pk: int, submission_id: int):
     """HTML fragment: the status and, when ready, the download links (polled by pdf_status.js)."""
@@ -57,6 +60,7 @@ def submission_pdf_status(request, pk: int, submission_id: int):
     return response
 
 
+@login_required
 @require_GET
 def submission_zip(request, pk: int, submission_id: int):
     submission, ready = _submission_for(request, pk, submission_id)

@@ -205,10 +205,11 @@ def test_downloads_per_role(client_for, dossier_submission, who, allowed):
         "administrator": administrator,
     }[who]()
     client = client_for(user)
+    refused = 302 if user is None else 404  # anonymous: to the login page
     for url in urls(dossier_submission):
         response = client.get(url)
-        assert response.status_code == (200 if allowed else 404), url
+        assert response.status_code == (200 if allowed else refused), url
     # A submission of another application is not reachable through this one.
     other = submit_snapshot(rich_dossier_application(documents=0))
     url = reverse("applications:submission_pdf", args=[application.pk, other.pk])
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == refused
