@@ -246,7 +246,7 @@ def decide_bulk(request):
     else:
         messages.error(request, _("Décisions non enregistrées : %(errors)s") % {"errors": _errors(form)})
     response = redirect(target)
-    if back.startswith("?"):
+    if back.startswith("?") and back.isprintable():  # no CR/LF into the Location header
         response["Location"] += back
     return response
 
