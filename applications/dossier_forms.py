@@ -110,7 +110,10 @@ class PartnerForm(DsfrModelForm):
         return uploaded
 
 
-class BasePartnerFormSet(BaseModelFormSet):
+class RowsFormSet(BaseModelFormSet):
+    """A formset of rows; `kept_forms` are the rows that will be saved (neither blank extras
+    nor marked for deletion)."""
+
     def kept_forms(self):
         for form in self.forms:
             if not form.has_changed() and not form.instance.pk:
@@ -119,6 +122,8 @@ class BasePartnerFormSet(BaseModelFormSet):
                 continue
             yield form
 
+
+class BasePartnerFormSet(RowsFormSet):
     def clean(self):
         super().clean()
         seen = set()
@@ -197,7 +202,7 @@ class BudgetLineForm(DsfrModelForm):
         return data
 
 
-class BaseDossierFormSet(BaseModelFormSet):
+class BaseDossierFormSet(RowsFormSet):
     """A formset of rows of one application; every form gets the application."""
 
     def __init__(self, *args, application: Application, **kwargs):
@@ -206,14 +211,6 @@ class BaseDossierFormSet(BaseModelFormSet):
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "application": self.application}
-
-    def kept_forms(self):
-        for form in self.forms:
-            if not form.has_changed() and not form.instance.pk:
-                continue
-            if self.can_delete and self._should_delete_form(form):
-                continue
-            yield form
 
 
 class BaseBudgetFormSet(BaseDossierFormSet):
