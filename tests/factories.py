@@ -306,3 +306,16 @@ class SubmittedLetterFactory(ApplicationFactory):
     state = "li_submitted"
     reference = factory.Sequence(lambda n: f"CMA-SN-2025-{n + 1:04d}")
     letter_submitted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=2))
+
+
+def user_in_role(who: str | None):
+    """The user of a per-role test: None (anonymous), "applicant", "reviewer", "manager" or
+    "admin"."""
+    if who is None:
+        return None
+    return {
+        "applicant": UserFactory,
+        "reviewer": reviewer,
+        "manager": programme_manager,
+        "admin": administrator,
+    }[who]()

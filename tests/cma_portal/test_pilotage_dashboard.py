@@ -14,11 +14,9 @@ from applications.models import TrainingTarget
 from cma_portal.pilotage.dashboard import build_dashboard
 from tests.factories import (
     ApplicationFactory,
-    UserFactory,
     WaveFactory,
-    administrator,
     programme_manager,
-    reviewer,
+    user_in_role,
 )
 from waves.models import Call
 
@@ -133,13 +131,7 @@ def test_dashboard_page_shows_tables_charts_and_csv(client_for, fixture_data):
     [(None, 302), ("applicant", 403), ("reviewer", 403), ("manager", 200), ("admin", 200)],
 )
 def test_dashboard_per_role(client_for, who, status):
-    user = {
-        None: lambda: None,
-        "applicant": UserFactory,
-        "reviewer": reviewer,
-        "manager": programme_manager,
-        "admin": administrator,
-    }[who]()
+    user = user_in_role(who)
     client = client_for(user)
     assert client.get("/pilotage/").status_code == status
     assert client.get("/pilotage/export/aides.csv").status_code == status

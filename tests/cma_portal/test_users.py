@@ -17,8 +17,8 @@ from tests.factories import (
     ApplicationFactory,
     UserFactory,
     administrator,
-    programme_manager,
     reviewer,
+    user_in_role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -37,13 +37,7 @@ def local_path(url: str) -> str:
     [(None, 302), ("applicant", 403), ("reviewer", 403), ("manager", 403), ("admin", 200)],
 )
 def test_user_pages_per_role(client_for, who, status):
-    user = {
-        None: lambda: None,
-        "applicant": UserFactory,
-        "reviewer": reviewer,
-        "manager": programme_manager,
-        "admin": administrator,
-    }[who]()
+    user = user_in_role(who)
     client = client_for(user)
     target = UserFactory()
     for url in (

@@ -19,8 +19,7 @@ from tests.factories import (
     WaveFactory,
     administrator,
     attach_document,
-    programme_manager,
-    reviewer,
+    user_in_role,
 )
 from waves import services, tasks
 from waves.deadlines import PARIS
@@ -62,13 +61,7 @@ def complete_letter(wave, owner=None):
     [(None, 302), ("applicant", 403), ("reviewer", 403), ("manager", 403), ("admin", 200)],
 )
 def test_wave_pages_are_for_administrators_only(client_for, who, status):
-    user = {
-        None: lambda: None,
-        "applicant": UserFactory,
-        "reviewer": reviewer,
-        "manager": programme_manager,
-        "admin": administrator,
-    }[who]()
+    user = user_in_role(who)
     client = client_for(user)
     wave = WaveFactory()
     for url in ("/pilotage/vagues/", "/pilotage/vagues/nouvelle/", f"/pilotage/vagues/{wave.pk}/"):
