@@ -15,6 +15,7 @@ from dsfr.forms import DsfrBaseForm
 from actions.models import Action, ActionComponent
 
 from .models import ConsortiumPartner, Organisation
+from .services_letters import LETTER_FIELDS
 from .validators import validate_pdf, validate_siret, validate_uai
 
 
@@ -197,20 +198,7 @@ class LetterForm(DsfrBaseForm):
         return cleaned
 
     def letter_fields(self) -> dict:
-        return {
-            name: self.cleaned_data.get(name)
-            for name in (
-                "lead_organisation",
-                "title",
-                "acronym",
-                "summary",
-                "estimated_total_cost",
-                "estimated_aid_requested",
-                "planned_duration_months",
-                "people_trained_per_year",
-                "audience",
-            )
-        }
+        return {name: self.cleaned_data.get(name) for name in LETTER_FIELDS}
 
 
 class PartnerForm(DsfrBaseForm):
