@@ -12,10 +12,20 @@ BOM = "\ufeff"
 DELIMITER = ";"
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_cell(value) -> str:
-    """`value` as text, neutralised when a spreadsheet would read it as a formula (= + - @)."""
+    """`value` as text, neutralised when a spreadsheet would read it as a formula (= + - @).
+    Idempotent: an already neutralised cell starts with a quote and is left alone."""
     text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return f"'{text}" if text[:1] in FORMULA_PREFIXES else text
+
+
+def _safe_row(row: Iterable) -> list:
+    # Text typed by users (titles, opinions) is neutralised; numbers stay numbers, so that a
+    # negative amount is not turned into text.
+    return [csv_cell(value) if isinstance(value, str) else value for value in row]
 
 
 def _attachment(response, filename: str):
@@ -26,7 +36,7 @@ def _attachment(response, filename: str):
 def csv_response(rows: Iterable[Iterable], filename: str) -> HttpResponse:
     response = HttpResponse(content_type=CONTENT_TYPE)
     response.write(BOM)
-    csv.writer(response, delimiter=DELIMITER).writerows(rows)
+    csv.writer(response, delimiter=DELIMITER).writerows(_safe_row(row) for row in rows)
     return _attachment(response, filename)
 
 
@@ -41,6 +51,6 @@ def csv_streaming_response(rows: Iterable[Iterable], filename: str) -> Streaming
     def stream():
         yield BOM
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow(_safe_row(row))
 
     return _attachment(StreamingHttpResponse(stream(), content_type=CONTENT_TYPE), filename)

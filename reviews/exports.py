@@ -103,11 +103,23 @@ def review_rows(applications) -> Iterator[list]:
 
 def xlsx_response(rows: Iterator[list], filename: str, sheet: str) -> FileResponse:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from cma_portal.csv_export import FORMULA_PREFIXES
 
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(title=sheet[:31])
+
+    def cell(value):
+        # openpyxl stores any text starting with "=" as a formula: user text must stay text.
+        if isinstance(value, str) and value[:1] in FORMULA_PREFIXES:
+            text = WriteOnlyCell(worksheet, value=value)
+            text.data_type = "s"
+            return text
+        return value
+
     for row in rows:
-        worksheet.append(row)
+        worksheet.append([cell(value) for value in row])
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115 — closed by FileResponse
     handle.close()
     workbook.save(handle.name)

@@ -64,3 +64,18 @@ def test_export_rows_are_generated_lazily(data):
 def test_export_forbidden_to_reviewers(client, data):
     client.force_login(data[1][0])
     assert client.get(reverse("selection:export", args=["reviews", "csv"])).status_code == 403
+
+
+def test_exports_keep_formula_like_user_text_as_text(client, data):
+    """A title typed as `=HYPERLINK(...)` must not become a live formula in a spreadsheet."""
+    wave, reviewers, dossiers = data
+    dossiers[0].title = '=HYPERLINK("http://evil.example","clic")'
+    dossiers[0].save(update_fields=["title"])
+    client.force_login(programme_manager())
+    rows = _csv(client.get(reverse("selection:export", args=["dossiers", "csv"]), {"wave": wave.pk}))
+    cells = [cell for row in rows for cell in row]
+    assert "'" + dossiers[0].title in cells and dossiers[0].title not in cells
+    response = client.get(reverse("selection:export", args=["dossiers", "xlsx"]), {"wave": wave.pk})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == dossiers[0].title]
+    assert cells and all(cell.data_type == "s" for cell in cells)
