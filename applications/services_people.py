@@ -1,5 +1,9 @@
 """Organisations and their members; co-editors of an application (invitations)."""
 
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +50,6 @@ def organisation_update(*, organisation: Organisation, user, data: dict) -> Orga
 def collaborator_invite(*, application: Application, email: str, invited_by) -> Collaborator:
     """Invite `email` to co-edit `application` (owner only). Side effects: AuditEvent
     "collaborator_invited"; on commit, the "invitation" email with the acceptance link."""
-    from django.conf import settings
     from django.urls import reverse
 
     email = email.strip().lower()
@@ -62,7 +65,14 @@ def collaborator_invite(*, application: Application, email: str, invited_by) -> 
                 application=application, email=email, invited_by=invited_by
             )
     except IntegrityError:
-        raise CollaborationError(_("Cette personne est déjà invitée sur cette candidature.")) from None
+        collaborator = Collaborator.objects.select_for_update().get(application=application, email=email)
+        if collaborator.accepted_at is not None:
+            raise CollaborationError(_("Cette personne co-édite déjà cette candidature.")) from None
+        # Inviting again a pending address sends a fresh link; the old one stops working.
+        collaborator.token = secrets.token_urlsafe()
+        collaborator.invited_at = timezone.now()
+        collaborator.invited_by = invited_by
+        collaborator.save(update_fields=["token", "invited_at", "invited_by"])
     audit_record(actor=invited_by, verb="collaborator_invited", obj=application, data={"email": email})
     queue_email(
         recipients=[email],
@@ -107,6 +117,15 @@ def collaborator_accept(*, token: str, user) -> Collaborator:
         )
     if collaborator.accepted_at is not None:
         return collaborator
+    expires_at = collaborator.invited_at + timedelta(days=settings.COLLABORATOR_INVITATION_DAYS)
+    if timezone.now() >= expires_at:
+        raise CollaborationError(
+            _(
+                "Cette invitation a expiré le %(date)s. Demandez au ou à la porteur·se de la candidature "
+                "de vous inviter de nouveau."
+            )
+            % {"date": timezone.localtime(expires_at).strftime("%d/%m/%Y")}
+        )
     if collaborator.application.owner_id == user.pk:
         raise CollaborationError(_("Vous êtes déjà le ou la porteur·se de cette candidature."))
     collaborator.user = user

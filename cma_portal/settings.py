@@ -261,3 +261,6 @@ REVIEW_SEVERITY_MIN_REVIEWS = env.int("REVIEW_SEVERITY_MIN_REVIEWS", default=3)
 # WeasyPrint logs every layout step at INFO: keep its warnings (missing fonts, bad CSS) only.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}
+
+# A co-editor invitation link works for this many days; inviting again sends a fresh one.
+COLLABORATOR_INVITATION_DAYS = env.int("COLLABORATOR_INVITATION_DAYS", default=30)

@@ -1,8 +1,11 @@
 """Co-editors: invitation by email, acceptance, rights, removal, and concurrent saves."""
 
+import html
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 
 from applications.models import Collaborator
@@ -61,12 +64,47 @@ def test_invitation_page_requires_login(client):
     assert response.status_code == 302 and "/compte/login/" in response["Location"]
 
 
-def test_duplicate_invitation_gives_french_error(client, django_capture_on_commit_callbacks):
+def test_inviting_a_pending_address_again_sends_a_fresh_link(client, django_capture_on_commit_callbacks):
     application = draft_ready_to_submit()
     _invite(client, application, "double@exemple.fr", django_capture_on_commit_callbacks)
+    old_token = Collaborator.objects.get(application=application).token
     response = _invite(client, application, "double@exemple.fr", django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    invitation = Collaborator.objects.get(application=application)
+    assert invitation.token != old_token
+    assert [m.to for m in mail.outbox] == [["double@exemple.fr"], ["double@exemple.fr"]]
+    assert invitation.token in mail.outbox[-1].body
+    invitee = UserFactory(email="double@exemple.fr")
+    client.force_login(invitee)
+    assert client.get(f"/candidatures/invitations/{old_token}/").status_code == 404
+
+
+def test_inviting_an_accepted_coeditor_again_gives_french_error(client, django_capture_on_commit_callbacks):
+    collaborator = CollaboratorFactory(application=draft_ready_to_submit())
+    response = _invite(
+        client, collaborator.application, collaborator.email, django_capture_on_commit_callbacks
+    )
     assert response.status_code == 200
-    assert "déjà invitée" in response.content.decode()
+    assert "co-édite déjà" in html.unescape(response.content.decode())
+
+
+def test_invitation_expires_after_the_configured_days(client, django_capture_on_commit_callbacks, settings):
+    settings.COLLABORATOR_INVITATION_DAYS = 30
+    application = draft_ready_to_submit()
+    _invite(client, application, "tardive@exemple.fr", django_capture_on_commit_callbacks)
+    invitation = Collaborator.objects.get(application=application)
+    invitee = UserFactory(email="tardive@exemple.fr")
+    with time_machine.travel(invitation.invited_at + timedelta(days=30, seconds=1)):
+        client.force_login(invitee)  # a fresh session: the earlier one would have expired
+        response = client.post(f"/candidatures/invitations/{invitation.token}/", follow=True)
+    assert "Cette invitation a expiré le" in html.unescape(response.content.decode())
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    with time_machine.travel(invitation.invited_at + timedelta(days=29, hours=23)):
+        client.force_login(invitee)
+        client.post(f"/candidatures/invitations/{invitation.token}/")
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None
 
 
 def test_coeditor_cannot_withdraw_invite_or_remove(client):
