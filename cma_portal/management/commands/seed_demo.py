@@ -4,6 +4,8 @@ applications in every state of the workflow. Idempotent: run it as often as you 
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -26,6 +28,10 @@ DEMO_USERS = [
 ]
 
 DEMO_WAVE = "Vague de démonstration"
+
+# Development only: demo staff accounts get this published TOTP secret, so that a person trying
+# the portal can sign in as staff with `manage.py demo_totp` instead of an authenticator app.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105 — a public demo value, never set outside DEBUG
 
 
 class Command(BaseCommand):
@@ -53,6 +59,11 @@ class Command(BaseCommand):
                     user.is_staff = True
                     user.is_superuser = True
                     user.save(update_fields=["is_staff", "is_superuser"])
+                if (
+                    settings.DEBUG
+                    and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+                ):
+                    TOTP.activate(user, DEMO_TOTP_SECRET)
             users[email] = user
 
         now = timezone.now()
@@ -75,7 +86,8 @@ class Command(BaseCommand):
             for email, _first, _last, role in DEMO_USERS:
                 self.stdout.write(f"  {email:28} {role or roles.APPLICANT}")
             self.stdout.write(
-                "Les comptes du personnel doivent configurer la double authentification (TOTP) à la première connexion."
+                "Comptes du personnel : double authentification (TOTP) déjà configurée avec le secret de "
+                f"démonstration {DEMO_TOTP_SECRET} ; `python manage.py demo_totp` affiche le code du moment."
             )
         else:
             self.stdout.write("Demo users created; passwords are not printed outside development.")
