@@ -12,6 +12,7 @@ from dsfr.forms import DsfrBaseForm
 
 from . import validators
 from .dossier_services import project_months, project_years
+from .forms import EuroField
 from .models import Application, BudgetLine, ConsortiumPartner, Milestone, Organisation, TrainingTarget
 from .validators import validate_pdf, validate_spreadsheet
 
@@ -152,15 +153,9 @@ def organisation_choices(application: Application) -> list[tuple]:
 
 
 def _money_field(label, required=True):
-    return forms.DecimalField(
-        label=label,
-        min_value=Decimal("0"),
-        max_digits=14,
-        decimal_places=2,
-        required=required,
-        localize=True,
-        error_messages={"min_value": NEGATIVE},
-    )
+    # The letter form's field: amounts typed the French way ("1 000 000,50") are accepted, as
+    # the page itself displays them.
+    return EuroField(label=label, required=required, error_messages={"min_value": NEGATIVE})
 
 
 class BudgetLineForm(DsfrModelForm):

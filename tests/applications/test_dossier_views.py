@@ -788,3 +788,24 @@ def test_row_deleted_by_someone_else_is_explained(client):
     assert response.status_code == 400
     assert "Cette ligne a été supprimée entre-temps" in response.content.decode()
     assert not BudgetLine.objects.exists()
+
+
+def test_budget_amounts_typed_the_french_way_are_accepted():
+    from applications.dossier_forms import BudgetLineForm
+
+    application = ApplicationFactory(state="dossier_draft", planned_duration_months=24)
+    form = BudgetLineForm(
+        data={
+            "year": "1",
+            "category": "staff",
+            "eligible_cost": "1\u202f000\u202f000,50",
+            "aid_requested": "700 000",
+            "co_financing": "1\xa0000 €",
+            "co_financing_source": "Région",
+        },
+        application=application,
+    )
+    assert form.is_valid(), form.errors
+    assert str(form.cleaned_data["eligible_cost"]) == "1000000.50"
+    assert str(form.cleaned_data["aid_requested"]) == "700000"
+    assert str(form.cleaned_data["co_financing"]) == "1000"

@@ -172,10 +172,10 @@ def test_applicant_journey_letter_go_dossier(browser, page, live_server, tmp_pat
     # One budget line at exactly the 70 % ceiling, in the first row the server renders.
     page.select_option("#id_budget-0-year", "1")
     page.select_option("#id_budget-0-category", "staff")
-    # Digits only: the budget's amount fields refuse "1 000 000" (see the report of this test).
-    page.fill("#id_budget-0-eligible_cost", "1000000")
-    page.fill("#id_budget-0-aid_requested", "700000")
-    page.fill("#id_budget-0-co_financing", "300000")
+    # Typed the French way, as the page displays amounts.
+    page.fill("#id_budget-0-eligible_cost", "1 000 000")
+    page.fill("#id_budget-0-aid_requested", "700 000,00")
+    page.fill("#id_budget-0-co_financing", "300 000")
     page.fill("#id_budget-0-co_financing_source", "Région Bretagne")
     _save(page, page.get_by_role("button", name="Enregistrer le budget"))
     total = _plain(page.locator("#budget-total").inner_text())
