@@ -30,7 +30,7 @@ from .dossier_services import (
     project_years,
 )
 from .downloads import document_response
-from .models import Application, BudgetLine, Document
+from .models import Application, BudgetLine, Document, Submission
 from .selectors import get_application_for, is_editor
 from .services import TransitionError
 from .snapshots import budget_totals
@@ -168,6 +168,13 @@ def _render_page(request, application: Application, *, section=None, bound_form=
         "missing": missing,
         "deadline": deadline_info(application),
         "submitted": application.state != State.DOSSIER_DRAFT and application.dossier_submitted_at,
+        "dossier_submission": (
+            application.submissions.filter(kind=Submission.Kind.DOSSIER)
+            .order_by("-submitted_at", "-id")
+            .first()
+            if application.dossier_submitted_at
+            else None
+        ),
         "section": section,
     }
     return render(request, "applications/dossier.html", context, status=status)

@@ -1,5 +1,6 @@
 """The full dossier, driven through the views with the test client and real files."""
 
+import html
 import io
 import zipfile
 from datetime import datetime, timedelta
@@ -192,6 +193,13 @@ def test_complete_dossier_then_submit_freezes_a_snapshot(client, django_capture_
     page = client.get(url("dossier", application)).content.decode()
     assert "Dossier déposé" in page
     assert url("dossier_budget", application) not in page
+    receipt_url = f"/candidatures/{application.pk}/depots/{submission.pk}/"
+    assert receipt_url in page
+    receipt = (
+        html.unescape(client.get(receipt_url).content.decode()).replace("\xa0", " ").replace("\u202f", " ")
+    )
+    assert "300 000,00 € de coûts éligibles" in receipt and "(70,00 %)" in receipt
+    assert all(d["sha256"] in receipt for d in snapshot["documents"])
     refused = post(client, "dossier_budget", application, formset_data("budget", [budget_row(3)]))
     assert refused.status_code == 302
     assert BudgetLine.objects.filter(application=application).count() == 2
