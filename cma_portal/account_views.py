@@ -2,11 +2,14 @@
 data, account deletion, and accepting a staff invitation."""
 
 import json
+from urllib.parse import urlencode
 
+from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dsfr.forms import DsfrBaseForm
 
 from . import account_services, calendar_feed
+from .adapters import PENDING_INVITATION_SESSION_KEY
 from .models import Invitation, User
 from .pilotage import services as pilotage_services
 
@@ -130,38 +134,71 @@ def delete_account(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def accept_invitation(request, token):
-    invitation = get_object_or_404(Invitation.objects.prefetch_related("actions"), token=token)
-    if not request.user.is_authenticated:
-        messages.info(
-            request,
-            _(
-                "Connectez-vous (ou créez un compte) avec l'adresse %(email)s, puis rouvrez le lien de l'invitation."
-            )
-            % {"email": invitation.email},
-        )
-        return redirect(f"{reverse('account_login')}?next={request.path}")
-    error = None
-    if request.method == "POST":
-        try:
-            pilotage_services.invitation_accept(invitation=invitation, user=request.user)
-        except pilotage_services.PilotageError as exc:
-            error = str(exc.message)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Invitation acceptée. Configurez maintenant la double authentification pour accéder à vos pages."
-                ),
-            )
-            return redirect("mfa_activate_totp")
-    elif not invitation.is_usable():
-        error = _("Cette invitation a déjà été utilisée ou a expiré.")
-    elif invitation.email.lower() != request.user.email.lower():
-        error = _(
+def _address_problem(user, invitation) -> str | None:
+    """Why `user` may not accept `invitation`, or None: the invited address must be the
+    account's address and confirmed through allauth."""
+    if invitation.email.lower() != user.email.lower():
+        return _(
             "Cette invitation a été envoyée à une autre adresse : connectez-vous avec l'adresse invitée."
         )
+    if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
+        return _(
+            "Votre adresse n'est pas encore confirmée : ouvrez le lien reçu par courriel, puis revenez "
+            "sur cette page."
+        )
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request, token):
+    """The invitation link. Anonymous visitors see what they are invited to and are offered to
+    sign up or log in; the token is remembered in the session so that, once their address is
+    confirmed or they have logged in, `cma_portal.adapters.AccountAdapter` brings them back
+    here. Accepting is always an explicit POST by an account whose confirmed address is the
+    invited one."""
+    invitation = get_object_or_404(Invitation.objects.prefetch_related("actions"), token=token)
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.path)
+        usable = invitation.is_usable()
+        if usable:
+            request.session[PENDING_INVITATION_SESSION_KEY] = invitation.token
+        next_query = urlencode({"next": request.path})
+        return render(
+            request,
+            "account/profile_invitation.html",
+            {
+                "title": _("Invitation"),
+                "invitation": invitation,
+                "error": None if usable else _("Cette invitation a déjà été utilisée ou a expiré."),
+                "anonymous": True,
+                "signup_url": f"{reverse('account_signup')}?{next_query}",
+                "login_url": f"{reverse('account_login')}?{next_query}",
+            },
+        )
+    error = None
+    if request.method == "POST":
+        error = _address_problem(request.user, invitation)
+        if error is None:
+            try:
+                pilotage_services.invitation_accept(invitation=invitation, user=request.user)
+            except pilotage_services.PilotageError as exc:
+                error = str(exc.message)
+            else:
+                request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
+                messages.success(
+                    request,
+                    _(
+                        "Invitation acceptée. Configurez maintenant la double authentification pour "
+                        "accéder à vos pages."
+                    ),
+                )
+                return redirect("mfa_activate_totp")
+    elif not invitation.is_usable():
+        request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
+        error = _("Cette invitation a déjà été utilisée ou a expiré.")
+    else:
+        error = _address_problem(request.user, invitation)
     return render(
         request,
         "account/profile_invitation.html",

@@ -264,3 +264,6 @@ LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}
 
 # A co-editor invitation link works for this many days; inviting again sends a fresh one.
 COLLABORATOR_INVITATION_DAYS = env.int("COLLABORATOR_INVITATION_DAYS", default=30)
+
+# Back to a pending staff invitation after signing up or logging in (cma_portal/adapters.py).
+ACCOUNT_ADAPTER = "cma_portal.adapters.AccountAdapter"

@@ -111,8 +111,10 @@ POLICY: dict[str, Rule] = {
     "profile:calendar_regenerate": rule(POST, LOGGED_IN),
     "profile:export": rule(PAGE, LOGGED_IN),
     "profile:delete": rule(FORM, LOGGED_IN),
-    # Staff invitation: the page says when the address is not the invited one.
-    "profile:invitation": rule(FORM, LOGGED_IN),
+    # Staff invitation: anonymous visitors see it with "sign up" / "log in" buttons (the token
+    # is the credential); accepting needs a login; the page says when the address is not the
+    # invited one.
+    "profile:invitation": rule(FORM, EVERYONE, post_allowed=LOGGED_IN),
     "applications:dashboard": rule(PAGE, LOGGED_IN),
     "applications:letter_new": rule(FORM, LOGGED_IN),
     "applications:organisation_new": rule(FORM, LOGGED_IN),

@@ -9,6 +9,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -294,18 +295,24 @@ def _wave_action(request, wave, form, *, action: str, title: str, success: str, 
 # Users and roles ---------------------------------------------------------------------------
 
 
+USERS_PER_PAGE = 50
+
+
 @capability_required("manage_users")
 def user_list(request):
     query = request.GET.get("q", "")
-    users = list(selectors.users_with_roles(query=query)[:500])
-    for user in users:
+    paginator = Paginator(selectors.users_with_roles(query=query), USERS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    page.object_list = list(page.object_list)
+    for user in page.object_list:
         user.role_labels = [ROLE_LABELS[g.name] for g in user.staff_groups]
     return render(
         request,
         "pilotage/user_list.html",
         {
             "title": _("Utilisateur·rices et rôles"),
-            "users": users,
+            "page_obj": page,
             "query": query,
             "invitations": selectors.pending_invitations(),
             "now": timezone.now(),

@@ -2,6 +2,7 @@
 
 import re
 import time
+from urllib.parse import quote
 
 import pytest
 from allauth.mfa import app_settings as mfa_settings
@@ -80,21 +81,31 @@ def test_reviewer_invitation_ends_with_a_reviewer_logging_in_with_totp(
     assert message.to == [email]
     link = local_path(re.search(r"http\S+/compte/profil/invitation/\S+/", message.body).group(0))
 
-    # The invitee has no account: the link sends to the login page, they sign up.
+    # The invitee has no account: the link offers to sign up or log in, and remembers the
+    # invitation. They sign up (without any ?next=) and confirm their address: allauth logs
+    # them in and the account adapter brings them back to the invitation.
     browser = Client()
     response = browser.get(link)
-    assert response.status_code == 302 and response["Location"].startswith("/compte/login/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'href="/compte/signup/?next={quote(link, safe="")}"' in page
+    assert f'href="/compte/login/?next={quote(link, safe="")}"' in page
+    assert "Accepter l" not in page
+    session_key = browser.session.session_key
     with django_capture_on_commit_callbacks(execute=True):
         browser.post(
             "/compte/signup/",
             {"email": email, "password1": PASSWORD, "password2": PASSWORD},
         )
     confirm = local_path(re.search(r"http\S+/compte/confirm-email/\S+/", mail.outbox[-1].body).group(0))
-    browser.post(confirm)
+    response = browser.post(confirm)
     person = User.objects.get(email=email)
     assert browser.session.get("_auth_user_id") == str(person.pk)
+    # Logging in rotated the session key, the pending invitation survived it.
+    assert browser.session.session_key != session_key
+    assert response.status_code == 302 and response["Location"] == link
 
-    response = browser.get(link)
+    response = browser.get(response["Location"])
     assert response.status_code == 200 and "Accepter l" in response.content.decode()
     response = browser.post(link)
     assert response.status_code == 302 and response["Location"] == "/compte/2fa/totp/activate/"
@@ -138,6 +149,88 @@ def test_invitation_for_another_address_is_refused(client_for):
     response = client.post(f"/compte/profil/invitation/{invitation.token}/")
     assert response.status_code == 400
     assert "une autre adresse" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
+def _invitation(email="invite@exemple.fr", **kwargs):
+    return Invitation.objects.create(
+        email=email,
+        role="programme_manager",
+        expires_at=kwargs.pop("expires_at", "2099-01-01T00:00Z"),
+        **kwargs,
+    )
+
+
+def test_existing_account_logging_in_is_brought_back_to_the_invitation():
+    person = UserFactory(email="invite@exemple.fr")
+    invitation = _invitation()
+    link = f"/compte/profil/invitation/{invitation.token}/"
+    browser = Client()
+    assert browser.get(link).status_code == 200
+    response = browser.post("/compte/login/", {"login": person.email, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == link
+    # Nothing is accepted until the person posts the form.
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None and not roles.has_role(person, roles.PROGRAMME_MANAGER)
+    assert browser.post(link)["Location"] == "/compte/2fa/totp/activate/"
+    assert roles.has_role(User.objects.get(pk=person.pk), roles.PROGRAMME_MANAGER)
+    # The pending invitation is forgotten once accepted.
+    browser.post("/compte/logout/")
+    response = browser.post("/compte/login/", {"login": person.email, "password": PASSWORD})
+    assert response["Location"] != link
+
+
+def test_other_account_logging_in_is_not_sent_to_the_invitation():
+    other = UserFactory()
+    invitation = _invitation()
+    browser = Client()
+    browser.get(f"/compte/profil/invitation/{invitation.token}/")
+    response = browser.post("/compte/login/", {"login": other.email, "password": PASSWORD})
+    assert response.status_code == 302 and "invitation" not in response["Location"]
+
+
+def test_expired_or_used_invitation_is_neither_offered_nor_remembered():
+    person = UserFactory(email="invite@exemple.fr")
+    expired = _invitation(expires_at="2000-01-01T00:00Z")
+    browser = Client()
+    response = browser.get(f"/compte/profil/invitation/{expired.token}/")
+    page = response.content.decode()
+    assert response.status_code == 200 and "déjà été utilisée ou a expiré" in page
+    assert "signup/?next=" not in page
+    response = browser.post("/compte/login/", {"login": person.email, "password": PASSWORD})
+    assert "invitation" not in response["Location"]
+
+    # Remembered while usable, used meanwhile (e.g. from another browser): not sent back to it.
+    invitation = _invitation()
+    browser = Client()
+    browser.get(f"/compte/profil/invitation/{invitation.token}/")
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_at="2024-01-01T00:00Z")
+    response = browser.post("/compte/login/", {"login": person.email, "password": PASSWORD})
+    assert "invitation" not in response["Location"]
+
+
+def test_anonymous_cannot_accept_and_unknown_token_is_404():
+    invitation = _invitation()
+    browser = Client()
+    response = browser.post(f"/compte/profil/invitation/{invitation.token}/")
+    assert response.status_code == 302 and response["Location"].startswith("/compte/login/?next=")
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    assert browser.get("/compte/profil/invitation/pas-un-jeton/").status_code == 404
+
+
+def test_invitation_needs_a_confirmed_address(client_for):
+    from allauth.account.models import EmailAddress
+
+    person = UserFactory(email="invite@exemple.fr")
+    EmailAddress.objects.filter(user=person).update(verified=False)
+    invitation = _invitation()
+    client = client_for(person)
+    link = f"/compte/profil/invitation/{invitation.token}/"
+    assert "pas encore confirmée" in client.get(link).content.decode()
+    response = client.post(link)
+    assert response.status_code == 400 and "pas encore confirmée" in response.content.decode()
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
 
@@ -193,26 +286,60 @@ def test_deactivating_a_user_keeps_their_submissions(client_for):
     assert "_auth_user_id" not in browser.session
 
 
-def test_user_list_query_count_is_constant(client_for):
+def _user_list_queries(client) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    client.get("/pilotage/utilisateurs/")  # warm caches (session, sites)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/pilotage/utilisateurs/")
+    return len(queries)
+
+
+def test_user_list_query_count_is_constant(client_for, django_assert_num_queries):
     client = client_for(administrator())
     Invitation.objects.create(email="a@b.fr", role="reviewer", expires_at="2099-01-01T00:00Z").actions.set(
         Action.objects.all()
     )
     reviewer()
-    client.get("/pilotage/utilisateurs/")
-    with CaptureQueriesContext(connection) as few:
-        client.get("/pilotage/utilisateurs/")
-    for _ in range(5):
+    # The administrator and a reviewer: compare against 30 users with roles and invitations.
+    few = _user_list_queries(client)
+    for _ in range(14):
         reviewer()
+        UserFactory()
         Invitation.objects.create(
             email="a@b.fr", role="reviewer", expires_at="2099-01-01T00:00Z"
         ).actions.set(Action.objects.all())
-    with CaptureQueriesContext(connection) as many:
-        client.get("/pilotage/utilisateurs/")
-    assert len(many) == len(few)
+    assert User.objects.count() == 30
+    with django_assert_num_queries(few):
+        response = client.get("/pilotage/utilisateurs/")
+    assert response.content.decode().count('name="active"') == 30
+
+
+def test_user_list_is_paginated_and_keeps_the_search(client_for):
+    client = client_for(administrator())
+    for i in range(55):
+        UserFactory(email=f"cherche-{i:02d}@exemple.fr")
+    UserFactory(email="autre@exemple.fr")
+
+    response = client.get("/pilotage/utilisateurs/?q=cherche")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "55 comptes" in page
+    assert "cherche-49@exemple.fr" in page and "cherche-50@exemple.fr" not in page
+    assert "autre@exemple.fr" not in page
+    assert 'class="fr-pagination"' in page
+    assert "?q=cherche&amp;page=2" in page
+
+    page = client.get("/pilotage/utilisateurs/?q=cherche&page=2").content.decode()
+    assert "cherche-50@exemple.fr" in page and "cherche-54@exemple.fr" in page
+    assert "cherche-49@exemple.fr" not in page
+    # A page out of range or not a number shows the last / first page, never an error.
+    assert "cherche-54@exemple.fr" in client.get("/pilotage/utilisateurs/?q=cherche&page=99").content.decode()
+    assert "cherche-00@exemple.fr" in client.get("/pilotage/utilisateurs/?q=cherche&page=x").content.decode()
+
+    page = client.get("/pilotage/utilisateurs/?q=introuvable").content.decode()
+    assert "Aucun compte ne correspond" in page and 'class="fr-pagination"' not in page
 
 
 def test_site_pages_are_editable_by_administrators_and_rendered_escaped(client_for):
