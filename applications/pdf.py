@@ -190,13 +190,17 @@ def _stored_sha256(submission: Submission) -> str | None:
         return None
 
 
-def submission_pdf_is_ready(submission: Submission) -> bool:
-    """Ready, and the stored file is there and is the one that was rendered."""
-    return (
-        submission.pdf_status == Submission.PdfStatus.READY
-        and bool(submission.pdf_sha256)
-        and _stored_sha256(submission) == submission.pdf_sha256
-    )
+def submission_pdf_is_ready(submission: Submission, *, verify: bool = True) -> bool:
+    """Ready, and the stored file is there and (with `verify`) is the one that was rendered.
+
+    Hashing reads the whole file: pages that only show whether the PDF is there (the receipt,
+    the status polled every few seconds) pass `verify=False`; serving and re-rendering verify.
+    """
+    if submission.pdf_status != Submission.PdfStatus.READY or not submission.pdf_sha256:
+        return False
+    if not verify:
+        return bool(submission.pdf) and submission.pdf.storage.exists(submission.pdf.name)
+    return _stored_sha256(submission) == submission.pdf_sha256
 
 
 def submission_pdf_filename(submission: Submission) -> str:

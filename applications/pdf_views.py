@@ -18,12 +18,12 @@ from .pdf import submission_pdf_filename, submission_pdf_is_ready
 from .selectors import get_application_for
 
 
-def _submission_for(request, pk: int, submission_id: int) -> tuple[Submission, bool]:
+def _submission_for(request, pk: int, submission_id: int, *, verify: bool = True) -> tuple[Submission, bool]:
     application = get_application_for(request.user, pk)
     submission = get_object_or_404(
         Submission.objects.select_related("application"), pk=submission_id, application=application
     )
-    return submission, submission_pdf_is_ready(submission)
+    return submission, submission_pdf_is_ready(submission, verify=verify)
 
 
 def _pending(request, submission: Submission, status: int = 202):
@@ -54,7 +54,7 @@ def submission_pdf(request, pk: int, submission_id: int):
 @require_GET
 def submission_pdf_status(request, pk: int, submission_id: int):
     """HTML fragment: the status and, when ready, the download links (polled by pdf_status.js)."""
-    submission, ready = _submission_for(request, pk, submission_id)
+    submission, ready = _submission_for(request, pk, submission_id, verify=False)
     response = render(request, "pdf/status_fragment.html", {"submission": submission, "ready": ready})
     response["Cache-Control"] = "no-store"
     return response

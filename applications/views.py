@@ -351,7 +351,7 @@ def receipt(request, pk, submission_id):
             "submission": submission,
             "snapshot": snapshot,
             "letter": letter,
-            "pdf_ready": submission_pdf_is_ready(submission),
+            "pdf_ready": submission_pdf_is_ready(submission, verify=False),
         },
     )
 

@@ -213,3 +213,20 @@ def test_downloads_per_role(client_for, dossier_submission, who, allowed):
     other = submit_snapshot(rich_dossier_application(documents=0))
     url = reverse("applications:submission_pdf", args=[application.pk, other.pk])
     assert client.get(url).status_code == refused
+
+
+@pytest.mark.django_db
+def test_readiness_shown_without_hashing_but_serving_verifies():
+    """Pages only check that the file is there; a file changed on disk is not served."""
+    from applications.pdf import submission_pdf_is_ready, submission_render_pdf
+
+    application = rich_dossier_application()
+    submission = submit_snapshot(application)
+    submission = submission_render_pdf(submission_id=submission.pk, force=True)
+    assert submission_pdf_is_ready(submission) and submission_pdf_is_ready(submission, verify=False)
+    with open(submission.pdf.path, "ab") as handle:
+        handle.write(b"tampered")
+    assert submission_pdf_is_ready(submission, verify=False)
+    assert not submission_pdf_is_ready(submission)
+    submission.pdf.storage.delete(submission.pdf.name)
+    assert not submission_pdf_is_ready(submission, verify=False)
