@@ -11,4 +11,4 @@ class ApplicationsConfig(AppConfig):
         # dossier_services the `dossier_submittable` guard and the `submit_dossier` email;
         # screening_services the emails of request_correction / go / no_go; tasks the PDF
         # rendering of each submission on commit (submit_letter / submit_dossier).
-        from . import dossier_services, screening_services, tasks  # noqa: F401
+        from applications import dossier_services, screening_services, tasks  # noqa: F401

@@ -10,11 +10,18 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from . import validators
-from .dossier_services import project_months, project_years
-from .forms import EuroField
-from .models import Application, BudgetLine, ConsortiumPartner, Milestone, Organisation, TrainingTarget
-from .validators import validate_pdf, validate_spreadsheet
+from applications import validators
+from applications.dossier_services import project_months, project_years
+from applications.forms import EuroField
+from applications.models import (
+    Application,
+    BudgetLine,
+    ConsortiumPartner,
+    Milestone,
+    Organisation,
+    TrainingTarget,
+)
+from applications.validators import validate_pdf, validate_spreadsheet
 
 # A signed commitment letter is short; the limit only keeps whole dossiers out of this slot.
 COMMITMENT_PAGE_LIMIT = 10

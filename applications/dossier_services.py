@@ -19,16 +19,15 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from applications import services
+from applications.models import Application, Document, Submission
+from applications.selectors import application_editors
+from applications.services_documents import document_store
+from applications.snapshots import budget_totals, current_documents, freeze_submission
+from applications.workflow import State
 from cma_portal import roles
 from cma_portal.audit import audit_record
 from cma_portal.emails import queue_email
-
-from . import services
-from .models import Application, Document, Submission
-from .selectors import application_editors
-from .services_documents import document_store
-from .snapshots import budget_totals, current_documents, freeze_submission
-from .workflow import State
 
 # The warning threshold between the letter's estimate and the dossier's budget.
 BUDGET_DRIFT_WARNING_PERCENT = Decimal("20")

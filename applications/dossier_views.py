@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import dossier_forms as forms
-from .dossier_services import (
+from applications import dossier_forms as forms
+from applications.dossier_services import (
     DossierConflict,
     DossierError,
     budget_drift,
@@ -29,12 +29,12 @@ from .dossier_services import (
     format_paris,
     project_years,
 )
-from .downloads import document_response
-from .models import Application, BudgetLine, Document, Submission
-from .selectors import get_application_for, is_editor
-from .services import TransitionError
-from .snapshots import budget_totals
-from .workflow import State
+from applications.downloads import document_response
+from applications.models import Application, BudgetLine, Document, Submission
+from applications.selectors import get_application_for, is_editor
+from applications.services import TransitionError
+from applications.snapshots import budget_totals
+from applications.workflow import State
 
 SECTION_ANCHORS = {
     "presentation": "presentation",

@@ -13,10 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action, ActionComponent
-
-from .models import ConsortiumPartner, Organisation
-from .services_letters import LETTER_FIELDS
-from .validators import validate_pdf, validate_siret, validate_uai
+from applications.models import ConsortiumPartner, Organisation
+from applications.services_letters import LETTER_FIELDS
+from applications.validators import validate_pdf, validate_siret, validate_uai
 
 
 class EuroField(forms.DecimalField):

@@ -16,15 +16,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from applications import validators
+from applications.models import Application, Document, Message
+from applications.screening_services import applicant_thread_path
+from applications.selectors import application_editors, is_editor
+from applications.services import TransitionError
 from cma_portal import roles
 from cma_portal.audit import audit_record
 from cma_portal.emails import queue_email
-
-from . import validators
-from .models import Application, Document, Message
-from .screening_services import applicant_thread_path
-from .selectors import application_editors, is_editor
-from .services import TransitionError
 
 MAX_ATTACHMENTS = 5
 MAX_BODY_LENGTH = 10_000

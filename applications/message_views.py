@@ -10,15 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from applications import message_services
+from applications.downloads import document_response
+from applications.models import Document
+from applications.screening_services import format_deadline, thread_messages
+from applications.selectors import get_application_for, is_editor
+from applications.services import TransitionError
+from applications.staff_forms import MessageForm
 from cma_portal import roles
-
-from . import message_services
-from .downloads import document_response
-from .models import Document
-from .screening_services import format_deadline, thread_messages
-from .selectors import get_application_for, is_editor
-from .services import TransitionError
-from .staff_forms import MessageForm
 
 
 def _applicant_application(request, pk):

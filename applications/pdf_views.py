@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .bundles import bundle_filename, submission_bundle_write
-from .models import Submission
-from .pdf import submission_pdf_filename, submission_pdf_is_ready
-from .selectors import get_application_for
+from applications.bundles import bundle_filename, submission_bundle_write
+from applications.models import Submission
+from applications.pdf import submission_pdf_filename, submission_pdf_is_ready
+from applications.selectors import get_application_for
 
 
 def _submission_for(request, pk: int, submission_id: int, *, verify: bool = True) -> tuple[Submission, bool]:

@@ -39,11 +39,10 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from applications.models import Application, Collaborator, Reminder
+from applications.workflow import State
 from cma_portal.emails import queue_email
 from cma_portal.models import AuditEvent
-
-from .models import Application, Collaborator, Reminder
-from .workflow import State
 
 BATCH_SIZE = 1000
 CATCH_UP = timedelta(days=1)
@@ -358,7 +357,7 @@ def dossiers_expire(*, now: datetime | None = None) -> int:
     Side effects per application: the transition's AuditEvent and side effects, the email
     "expired" to the owner on commit. Returns how many applications expired.
     """
-    from .services import TransitionError, application_transition
+    from applications.services import TransitionError, application_transition
 
     now = now or timezone.now()
     expired = 0

@@ -14,15 +14,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.models import Application, Document, Message, StaffNote, Submission
+from applications.selectors import application_editors
+from applications.services import TransitionError, application_transition, on_transition
+from applications.workflow import TRANSITIONS, State
 from cma_portal import roles
 from cma_portal.audit import audit_events_for, audit_record
 from cma_portal.emails import queue_email
 from waves.deadlines import PARIS, dossier_deadline, end_of_day
-
-from .models import Application, Document, Message, StaffNote, Submission
-from .selectors import application_editors
-from .services import TransitionError, application_transition, on_transition
-from .workflow import TRANSITIONS, State
 
 # ---------------------------------------------------------------------------------------------
 # Selectors

@@ -4,9 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from applications.models import Application
 from cma_portal import roles
-
-from .models import Application
 
 
 def applications_visible_to(user) -> QuerySet[Application]:

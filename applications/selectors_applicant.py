@@ -8,11 +8,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.models import Application, Collaborator, Organisation
+from applications.workflow import State
 from cma_portal import roles
 from cma_portal.audit import audit_events_for
-
-from .models import Application, Collaborator, Organisation
-from .workflow import State
 
 NEXT_STEP = {
     State.LI_DRAFT: _("Compléter et déposer la lettre d'intention"),
@@ -87,7 +86,7 @@ def dashboard_rows(user, *, now: datetime | None = None) -> list[DashboardRow]:
 
 
 def pending_invitations(user) -> QuerySet[Collaborator]:
-    from .services_people import user_emails
+    from applications.services_people import user_emails
 
     return Collaborator.objects.filter(email__in=user_emails(user), accepted_at__isnull=True).select_related(
         "application", "invited_by"
@@ -111,7 +110,7 @@ def get_organisation_for(user, pk: int) -> Organisation:
 
 def organisation_applications(user, organisation: Organisation) -> QuerySet[Application]:
     """Applications of `organisation` (as lead or partner) that `user` may open."""
-    from .selectors import applications_visible_to
+    from applications.selectors import applications_visible_to
 
     return (
         applications_visible_to(user)

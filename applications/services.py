@@ -12,12 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.models import Application, ReferenceCounter
+from applications.selectors import application_editors
+from applications.workflow import EDITOR, OWNER, STAFF, SYSTEM, TRANSITIONS
 from cma_portal import roles
 from cma_portal.audit import audit_record
-
-from .models import Application, ReferenceCounter
-from .selectors import application_editors
-from .workflow import EDITOR, OWNER, STAFF, SYSTEM, TRANSITIONS
 
 
 class TransitionError(Exception):
@@ -158,7 +157,7 @@ def letter_problems(application: Application) -> list[tuple[str, str]]:
 
     Reads the database (actions, components, documents): call it on a saved application.
     """
-    from .models import Document
+    from applications.models import Document
 
     call = application.wave.call
     problems: list[tuple[str, str]] = []

@@ -5,10 +5,9 @@ import hashlib
 from django.core.files.base import File
 from django.db import transaction
 
+from applications.models import Application, ConsortiumPartner, Document
+from applications.validators import sniff_content_type
 from cma_portal.audit import audit_record
-
-from .models import Application, ConsortiumPartner, Document
-from .validators import sniff_content_type
 
 # Kinds of which an application holds one current document (per partner for commitments):
 # uploading a new one retires the previous one, which stays for the submissions that froze it.

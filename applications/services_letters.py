@@ -7,12 +7,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.models import Application, ConsortiumPartner, Organisation, Submission
+from applications.services import TransitionError, application_transition, next_reference
+from applications.snapshots import freeze_submission
+from applications.workflow import State
 from cma_portal.audit import audit_record
-
-from .models import Application, ConsortiumPartner, Organisation, Submission
-from .services import TransitionError, application_transition, next_reference
-from .snapshots import freeze_submission
-from .workflow import State
 
 LETTER_FIELDS = (
     "lead_organisation",

@@ -8,10 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.models import Application, Collaborator, Membership, Organisation
 from cma_portal.audit import audit_record
 from cma_portal.emails import queue_email
-
-from .models import Application, Collaborator, Membership, Organisation
 
 ORGANISATION_FIELDS = ("name", "kind", "siret", "uai", "region", "address")
 

@@ -10,10 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from applications.message_services import MAX_ATTACHMENTS, MAX_BODY_LENGTH, attachment_check
+from applications.screening_services import format_deadline
 from waves.deadlines import paris_date
-
-from .message_services import MAX_ATTACHMENTS, MAX_BODY_LENGTH, attachment_check
-from .screening_services import format_deadline
 
 
 class CorrectionForm(DsfrBaseForm):

@@ -13,18 +13,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from applications import message_services, screening_services
+from applications.downloads import document_response
+from applications.filters import ScreeningFilter
+from applications.models import Document
+from applications.screening_services import format_deadline
+from applications.selectors import get_application_for
+from applications.services import TransitionError
+from applications.staff_forms import (
+    CorrectionForm,
+    ExtensionForm,
+    GoForm,
+    MessageForm,
+    NoGoForm,
+    StaffNoteForm,
+)
+from applications.workflow import State
 from cma_portal import roles
 from cma_portal.csv_export import csv_cell, csv_response
-
-from . import message_services, screening_services
-from .downloads import document_response
-from .filters import ScreeningFilter
-from .models import Document
-from .screening_services import format_deadline
-from .selectors import get_application_for
-from .services import TransitionError
-from .staff_forms import CorrectionForm, ExtensionForm, GoForm, MessageForm, NoGoForm, StaffNoteForm
-from .workflow import State
 
 PAGE_SIZE = 25
 SORTABLE = (

@@ -10,15 +10,15 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
-from .models import Submission
+from applications import services
+from applications.models import Submission
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True)
 def send_reminders_task() -> dict:
-    from .reminders import reminders_sweep
+    from applications.reminders import reminders_sweep
 
     counts = reminders_sweep(now=timezone.now())
     logger.info("reminder sweep: %s", counts or "nothing due")
@@ -27,7 +27,7 @@ def send_reminders_task() -> dict:
 
 @shared_task(acks_late=True)
 def expire_dossiers_task() -> int:
-    from .reminders import dossiers_expire
+    from applications.reminders import dossiers_expire
 
     return dossiers_expire(now=timezone.now())
 
@@ -43,7 +43,7 @@ def expire_dossiers_task() -> int:
     max_retries=6,
 )
 def render_submission_pdf_task(submission_id: int, force: bool = False) -> str:
-    from .pdf import submission_render_pdf
+    from applications.pdf import submission_render_pdf
 
     return submission_render_pdf(submission_id=submission_id, force=force).pdf_sha256
 

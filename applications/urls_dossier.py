@@ -3,7 +3,7 @@ names live in the `applications` namespace)."""
 
 from django.urls import path
 
-from . import dossier_views as views
+from applications import dossier_views as views
 
 urlpatterns = [
     path("", views.dossier, name="dossier"),

@@ -4,7 +4,7 @@ the `applications` namespace."""
 
 from django.urls import path
 
-from . import message_views
+from applications import message_views
 
 urlpatterns = [
     path("", message_views.thread, name="messages"),

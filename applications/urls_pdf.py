@@ -4,7 +4,7 @@ receipt page itself."""
 
 from django.urls import path
 
-from . import pdf_views
+from applications import pdf_views
 
 urlpatterns = [
     path("pdf/", pdf_views.submission_pdf, name="submission_pdf"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import staff_views
+from applications import staff_views
 
 app_name = "instruction"
 urlpatterns = [

@@ -11,12 +11,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cma_portal import roles
-from waves.selectors import waves_open_at
-
-from . import selectors_applicant as reads
-from .downloads import document_response
-from .forms import (
+from applications import selectors_applicant as reads
+from applications.downloads import document_response
+from applications.forms import (
     InvitationForm,
     LetterForm,
     NewLetterForm,
@@ -25,13 +22,19 @@ from .forms import (
     WithdrawForm,
     partner_initial,
 )
-from .models import Collaborator, Document, Submission
-from .pdf import submission_pdf_is_ready
-from .selectors import get_application_for, is_editor
-from .services import TransitionError, letter_problems
-from .services_documents import document_store
-from .services_letters import ConflictError, application_withdraw, letter_create, letter_save, letter_submit
-from .services_people import (
+from applications.models import Collaborator, Document, Submission
+from applications.pdf import submission_pdf_is_ready
+from applications.selectors import get_application_for, is_editor
+from applications.services import TransitionError, letter_problems
+from applications.services_documents import document_store
+from applications.services_letters import (
+    ConflictError,
+    application_withdraw,
+    letter_create,
+    letter_save,
+    letter_submit,
+)
+from applications.services_people import (
     CollaborationError,
     collaborator_accept,
     collaborator_invite,
@@ -39,7 +42,9 @@ from .services_people import (
     organisation_create,
     organisation_update,
 )
-from .workflow import State
+from applications.workflow import State
+from cma_portal import roles
+from waves.selectors import waves_open_at
 
 
 def optional_url(name: str, *args) -> str | None:

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .audit import audit_record
-from .models import AuditEvent, User, new_calendar_token
+from cma_portal.audit import audit_record
+from cma_portal.models import AuditEvent, User, new_calendar_token
 
 
 @transaction.atomic

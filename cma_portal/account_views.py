@@ -20,10 +20,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from dsfr.forms import DsfrBaseForm
 
-from . import account_services, calendar_feed
-from .adapters import PENDING_INVITATION_SESSION_KEY
-from .models import Invitation, User
-from .pilotage import services as pilotage_services
+from cma_portal import account_services, calendar_feed
+from cma_portal.adapters import PENDING_INVITATION_SESSION_KEY
+from cma_portal.models import Invitation, User
+from cma_portal.pilotage import services as pilotage_services
 
 
 class PreferencesForm(DsfrBaseForm):

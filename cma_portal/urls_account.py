@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import account_views
+from cma_portal import account_views
 
 app_name = "profile"
 urlpatterns = [

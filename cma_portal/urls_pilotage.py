@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .pilotage import views
+from cma_portal.pilotage import views
 
 app_name = "pilotage"
 urlpatterns = [

@@ -42,7 +42,7 @@ def home(request):
 
 def _site_page(request, slug: str, fallback_template: str, fallback_title: str):
     """An administrator-editable page; the template's text until the page exists."""
-    from .models import SitePage
+    from cma_portal.models import SitePage
 
     page = SitePage.objects.filter(slug=slug).first()
     if page is None:

@@ -13,9 +13,8 @@ from django.utils import timezone
 from actions.models import Action
 from applications.models import Application
 from applications.workflow import State
-
-from . import services
-from .models import Assignment, Decision, Review
+from reviews import services
+from reviews.models import Assignment, Decision, Review
 
 REVIEWERS = ("evaluateur@demo.cma.fr", "evaluatrice@demo.cma.fr")
 PROGRAMME_MANAGER = "charge@demo.cma.fr"

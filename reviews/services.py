@@ -22,10 +22,9 @@ from applications.workflow import State
 from cma_portal import roles
 from cma_portal.audit import audit_record
 from cma_portal.emails import queue_email
-
-from . import scoring
-from .models import Assignment, Criterion, Decision, Grid, Review, ReviewerProfile, Score
-from .selectors import REVIEWABLE_STATES, conflicted_reviewer_ids, current_grid_for, is_member_conflict
+from reviews import scoring
+from reviews.models import Assignment, Criterion, Decision, Grid, Review, ReviewerProfile, Score
+from reviews.selectors import REVIEWABLE_STATES, conflicted_reviewer_ids, current_grid_for, is_member_conflict
 
 
 class ReviewError(Exception):

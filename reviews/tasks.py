@@ -4,9 +4,8 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 
 from applications.models import Application
-
-from . import services
-from .selectors import REVIEWABLE_STATES
+from reviews import services
+from reviews.selectors import REVIEWABLE_STATES
 
 
 @shared_task

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_staff as views
+from reviews import views_staff as views
 
 app_name = "selection"
 urlpatterns = [

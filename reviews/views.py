@@ -15,10 +15,9 @@ from applications.downloads import document_response
 from applications.models import Document
 from applications.selectors import applications_visible_to
 from cma_portal import roles
-
-from . import pdf, selectors, services
-from .forms import DeclarationForm, ReviewForm
-from .models import Assignment, Decision
+from reviews import pdf, selectors, services
+from reviews.forms import DeclarationForm, ReviewForm
+from reviews.models import Assignment, Decision
 
 
 def _reviewer_only(request):

@@ -13,11 +13,9 @@ from django.views.decorators.http import require_POST
 from actions.models import Action
 from applications.models import Application
 from cma_portal import roles
-from waves.models import Wave
-
-from . import exports, selectors, services
-from .filters import DossierFilter
-from .forms import (
+from reviews import exports, selectors, services
+from reviews.filters import DossierFilter
+from reviews.forms import (
     AutoAssignForm,
     BulkDecisionForm,
     CriterionFormSet,
@@ -28,7 +26,8 @@ from .forms import (
     PublishForm,
     end_of_day,
 )
-from .models import Assignment, Decision
+from reviews.models import Assignment, Decision
+from waves.models import Wave
 
 
 def _require(request, capability):

@@ -19,14 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cma_portal import roles
 from cma_portal.csv_export import csv_response
 from cma_portal.models import SitePage, User
+from cma_portal.pilotage import selectors, services
+from cma_portal.pilotage.charts import bar_chart
+from cma_portal.pilotage.dashboard import build_dashboard
+from cma_portal.pilotage.forms import ROLE_LABELS, InvitationForm, SitePageForm, UserRolesForm
 from waves import services as wave_services
 from waves.forms import WaveCloseForm, WaveExtendForm, WaveForm
 from waves.models import Wave
-
-from . import selectors, services
-from .charts import bar_chart
-from .dashboard import build_dashboard
-from .forms import ROLE_LABELS, InvitationForm, SitePageForm, UserRolesForm
 
 
 def capability_required(capability):

@@ -17,8 +17,7 @@ from tests.factories import (
     covering_reviewer,
     programme_manager,
 )
-
-from .helpers import assign, submitted_review
+from tests.reviews.helpers import assign, submitted_review
 
 pytestmark = pytest.mark.django_db
 
@@ -234,7 +233,7 @@ def test_dossier_list_filters_conflicts_and_flags_reassignment(client, setup):
     response = client.get(reverse("selection:dossiers"), {"conflict": "false"})
     assert response.context["rows"] == []
     # Once another reviewer is assigned the dossier is no longer waiting for the manager.
-    from .helpers import assign
+    from tests.reviews.helpers import assign
 
     assign(dossier, covering_reviewer(), pm)
     html = client.get(reverse("selection:dossiers")).content.decode()

@@ -17,8 +17,7 @@ from tests.factories import (
     covering_reviewer,
     programme_manager,
 )
-
-from .helpers import assign, due
+from tests.reviews.helpers import assign, due
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +86,7 @@ def test_auto_assignment_reports_dossiers_short_of_reviewers():
 
 
 def test_withdraw_assignment_only_before_submission():
-    from .helpers import submitted_review
+    from tests.reviews.helpers import submitted_review
 
     pm = programme_manager()
     dossier = SubmittedDossierFactory()

@@ -11,8 +11,7 @@ from applications.workflow import State
 from reviews import pdf, services
 from reviews.models import Decision
 from tests.factories import CollaboratorFactory, programme_manager
-
-from .helpers import reviewed_dossier
+from tests.reviews.helpers import reviewed_dossier
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from tests.factories import (
     covering_reviewer,
     programme_manager,
 )
-
-from .helpers import assign, submitted_review
+from tests.reviews.helpers import assign, submitted_review
 
 pytestmark = pytest.mark.django_db
 

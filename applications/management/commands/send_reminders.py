@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from applications.management.commands._instant import parse_instant
 from applications.reminders import reminders_sweep
-
-from ._instant import parse_instant
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from .seed_demo import DEMO_TOTP_SECRET
+from cma_portal.management.commands.seed_demo import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):
