@@ -28,11 +28,11 @@ from applications.models import (
     Organisation,
     TrainingTarget,
 )
-from applications.services import application_transition
-from applications.services_documents import document_store
-from applications.services_letters import letter_create, letter_save, letter_submit
+from applications.services.documents import document_store
+from applications.services.letters import letter_create, letter_save, letter_submit
+from applications.services.transitions import application_transition
 from applications.snapshots import freeze_submission
-from applications.workflow import State
+from applications.states import State
 from waves.deadlines import dossier_deadline
 from waves.models import Wave
 
