@@ -26,6 +26,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The funder named in the open data of signed grant agreements (SCDL "subventions").
+GRANTS_FUNDER_NAME = env.str("GRANTS_FUNDER_NAME", default="Agence nationale de la recherche")
+GRANTS_FUNDER_SIRET = env.str("GRANTS_FUNDER_SIRET", default="13000250400020")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
     "pilotage",
     "accounts",
     "pages",
+    "grants",
 ]
 
 MIDDLEWARE = [
