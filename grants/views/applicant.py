@@ -61,8 +61,8 @@ def signed_file(request, pk):
     return _file_response(access.agreement.signed_file, access.agreement.signed_file_name)
 
 
-@require_POST
 @login_required
+@require_POST
 def upload_signed(request, pk):
     access = grant_access_for(request.user, pk)
     form = SignedPdfForm(request.POST, request.FILES)
@@ -122,8 +122,8 @@ def report(request, pk, report_id):
     return redirect("grants:report", pk, report.pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def report_submit(request, pk, report_id):
     access = grant_access_for(request.user, pk)
     report = report_for(access, report_id)
@@ -136,8 +136,8 @@ def report_submit(request, pk, report_id):
     return redirect("grants:agreement", pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def report_document(request, pk, report_id):
     access = grant_access_for(request.user, pk)
     report = report_for(access, report_id)

@@ -133,8 +133,8 @@ def _act(request, pk, action):
     return redirect("grants_staff:agreement", pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def schedule(request, pk):
     def action(access):
         form = ScheduleForm(request.POST, instalments=access.agreement.instalments.all())
@@ -146,8 +146,8 @@ def schedule(request, pk):
     return _act(request, pk, action)
 
 
-@require_POST
 @login_required
+@require_POST
 def send(request, pk):
     def action(access):
         agreement_services.agreement_send(agreement=access.agreement, actor=request.user)
@@ -156,8 +156,8 @@ def send(request, pk):
     return _act(request, pk, action)
 
 
-@require_POST
 @login_required
+@require_POST
 def countersign(request, pk):
     def action(access):
         form = SignedPdfForm(request.POST, request.FILES, required=False)
@@ -171,8 +171,8 @@ def countersign(request, pk):
     return _act(request, pk, action)
 
 
-@require_POST
 @login_required
+@require_POST
 def start(request, pk):
     return _act(
         request,
@@ -182,8 +182,8 @@ def start(request, pk):
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def close(request, pk):
     return _act(
         request,
@@ -193,8 +193,8 @@ def close(request, pk):
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def terminate(request, pk):
     return _act(
         request,
@@ -226,8 +226,8 @@ def report(request, pk, report_id):
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def report_accept(request, pk, report_id):
     def action(access):
         report_services.report_accept(report=report_for(access, report_id), actor=request.user)
@@ -236,8 +236,8 @@ def report_accept(request, pk, report_id):
     return _act(request, pk, action)
 
 
-@require_POST
 @login_required
+@require_POST
 def report_correction(request, pk, report_id):
     def action(access):
         report_services.report_request_correction(
@@ -248,8 +248,8 @@ def report_correction(request, pk, report_id):
     return _act(request, pk, action)
 
 
-@require_POST
 @login_required
+@require_POST
 def instalment_paid(request, pk, instalment_id):
     def action(access):
         instalment = get_object_or_404(Instalment.objects.filter(agreement=access.agreement), pk=instalment_id)
