@@ -32,7 +32,16 @@ def _build(n, wave, start=0):
             period_start=date(2025, 1, 1),
             period_end=date(2025, 12, 31),
             due_date=date.today() - timedelta(days=10),
-            state="submitted" if k % 2 else "draft",
+            state="draft",
+        )
+        Report.objects.create(
+            agreement=agreement,
+            kind="final",
+            number=2,
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 12, 31),
+            due_date=date.today() - timedelta(days=1),
+            state="submitted",
         )
         Instalment.objects.create(
             agreement=agreement, order=1, kind="advance", percentage=Decimal("100"), amount=Decimal("100000.00"),
