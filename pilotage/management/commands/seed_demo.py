@@ -15,6 +15,7 @@ from actions.models import Action
 from applications import demo as application_demo
 from cma_portal import roles
 from cma_portal.models import User
+from grants import demo as grant_demo
 from reviews import demo as review_demo
 from waves.models import Call, Wave
 
@@ -99,3 +100,4 @@ class Command(BaseCommand):
             users=users, wave=wave, extra=extra, stdout=self.stdout, decide=review_demo.decide
         )
         review_demo.seed(users=users, wave=wave, stdout=self.stdout)
+        grant_demo.seed(users=users, stdout=self.stdout)
