@@ -147,7 +147,7 @@ def schedule_save(*, agreement: Agreement, actor, rows: list[tuple[int, Decimal,
     percentages = [by_id[i.pk][1] for i in instalments]
     if any(p <= 0 for p in percentages) or sum(percentages) != HUNDRED:
         raise GrantError(
-            _("Les parts doivent être positives et totaliser 100 % (total saisi : %(total)s %%).")
+            _("Les parts doivent être positives et totaliser 100 %% (total saisi : %(total)s %%).")
             % {"total": sum(percentages)}
         )
     for instalment, amount in zip(instalments, split_amount(agreement.amount_granted, percentages), strict=True):
