@@ -44,7 +44,9 @@ def reporting_calendar(start: date, duration_months: int) -> list[PlannedReport]
         period_start = add_months(start, 12 * (year - 1))
         period_end = add_months(start, 12 * year) - timedelta(days=1)
         reports.append(
-            PlannedReport("yearly", year, period_start, period_end, add_months(period_end, REPORT_DELAY_MONTHS))
+            PlannedReport(
+                "yearly", year, period_start, period_end, add_months(period_end, REPORT_DELAY_MONTHS)
+            )
         )
         year += 1
     reports.append(

@@ -65,7 +65,9 @@ def seed(*, users, stdout) -> None:
     )
     agreements.agreement_send(agreement=agreement, actor=manager)
     agreements.agreement_upload_signed(agreement=agreement, actor=owner, uploaded_file=_pdf())
-    agreements.agreement_countersign(agreement=agreement, actor=manager, at=timezone.now() - timedelta(days=1))
+    agreements.agreement_countersign(
+        agreement=agreement, actor=manager, at=timezone.now() - timedelta(days=1)
+    )
     agreements.agreement_start(agreement=agreement, actor=manager)
     first, second = list(agreement.reports.filter(kind="yearly").order_by("number"))[:2]
     audiences = [code for code, _label in TrainingTarget.Audience.choices]
@@ -81,4 +83,6 @@ def seed(*, users, stdout) -> None:
             paid_on=timezone.localdate(),
             reference=f"DEMO-VIR-{instalment.order}",
         )
-    stdout.write("Convention de démonstration : signée, un rapport accepté, un en attente, deux versements payés.")
+    stdout.write(
+        "Convention de démonstration : signée, un rapport accepté, un en attente, deux versements payés."
+    )

@@ -25,7 +25,9 @@ def _managers() -> list:
     )
 
 
-def _notify(application: Application, event: str, *, staff: bool = False, editors: bool = True, **extra) -> None:
+def _notify(
+    application: Application, event: str, *, staff: bool = False, editors: bool = True, **extra
+) -> None:
     """One email per recipient; the template words `event` in the recipient's language."""
     recipients = [*(application_editors(application) if editors else []), *(_managers() if staff else [])]
     path = (
@@ -74,7 +76,13 @@ def email_agreement_terminated(agreement: Agreement, actor, note: str, data: dic
 
 
 def email_report_submitted(report: Report, actor, note: str, data: dict) -> None:
-    _notify(report.agreement.application, "report_submitted", staff=True, report_kind=report.kind, report_number=report.number)
+    _notify(
+        report.agreement.application,
+        "report_submitted",
+        staff=True,
+        report_kind=report.kind,
+        report_number=report.number,
+    )
 
 
 def post_report_correction_message(report: Report, actor, note: str, data: dict) -> None:
@@ -88,11 +96,19 @@ def post_report_correction_message(report: Report, actor, note: str, data: dict)
 
 
 def email_report_correction(report: Report, actor, note: str, data: dict) -> None:
-    _notify(report.agreement.application, "report_correction", report_kind=report.kind, report_number=report.number, message=note)
+    _notify(
+        report.agreement.application,
+        "report_correction",
+        report_kind=report.kind,
+        report_number=report.number,
+        message=note,
+    )
 
 
 def email_report_accepted(report: Report, actor, note: str, data: dict) -> None:
-    _notify(report.agreement.application, "report_accepted", report_kind=report.kind, report_number=report.number)
+    _notify(
+        report.agreement.application, "report_accepted", report_kind=report.kind, report_number=report.number
+    )
 
 
 # --- instalments ---------------------------------------------------------------------------------

@@ -55,7 +55,9 @@ def report_submittable(report: Report, at: datetime) -> None:
     if not report.narrative.strip():
         raise GrantError(_("Rédigez le rapport d'activité avant de déposer le rapport."))
     if report.kind == Report.Kind.FINAL:
-        pending = report.agreement.reports.filter(kind=Report.Kind.YEARLY).exclude(state=Report.State.ACCEPTED)
+        pending = report.agreement.reports.filter(kind=Report.Kind.YEARLY).exclude(
+            state=Report.State.ACCEPTED
+        )
         if pending.exists():
             raise GrantError(_("Les rapports annuels doivent être acceptés avant le dépôt du rapport final."))
 

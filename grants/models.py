@@ -64,7 +64,9 @@ class Agreement(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("convention de financement")
         verbose_name_plural = _("conventions de financement")
-        constraints = [models.CheckConstraint(condition=models.Q(amount_granted__gt=0), name="grant_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_granted__gt=0), name="grant_amount_positive")
+        ]
 
     def __str__(self):
         return f"{self.application.reference or self.application_id} — {self.get_state_display()}"
@@ -97,7 +99,9 @@ class Report(models.Model):
     period_start = models.DateField(_("début de la période"))
     period_end = models.DateField(_("fin de la période"))
     due_date = models.DateField(_("date de remise"), db_index=True)
-    state = models.CharField(_("état"), max_length=32, choices=State.choices, default=State.DRAFT, db_index=True)
+    state = models.CharField(
+        _("état"), max_length=32, choices=State.choices, default=State.DRAFT, db_index=True
+    )
     courses_opened = models.PositiveIntegerField(_("formations ouvertes"), default=0)
     modules_opened = models.PositiveIntegerField(_("modules ouverts"), default=0)
     milestones_reached = models.ManyToManyField(
@@ -195,7 +199,9 @@ class Instalment(models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="instalments"
     )
-    state = models.CharField(_("état"), max_length=16, choices=State.choices, default=State.PLANNED, db_index=True)
+    state = models.CharField(
+        _("état"), max_length=16, choices=State.choices, default=State.PLANNED, db_index=True
+    )
     released_at = models.DateTimeField(null=True, blank=True)
     paid_on = models.DateField(_("payé le"), null=True, blank=True)
     payment_reference = models.CharField(_("référence du paiement"), max_length=64, blank=True)

@@ -34,7 +34,11 @@ OBJECT_MAX = 255  # "fewer than 256 characters"
 
 
 def _objet(application) -> str:
-    text = " ".join(f"{application.title} ({application.acronym})".split()) if application.acronym else application.title
+    text = (
+        " ".join(f"{application.title} ({application.acronym})".split())
+        if application.acronym
+        else application.title
+    )
     return text[:OBJECT_MAX]
 
 

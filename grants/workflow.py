@@ -21,7 +21,7 @@ from applications.workflow import EDITOR, OWNER, STAFF, SYSTEM, Transition
 from grants import effects, guards
 from grants.models import Agreement, Instalment, Report
 
-A, R, I = Agreement.State, Report.State, Instalment.State
+A, R, P = Agreement.State, Report.State, Instalment.State
 
 AGREEMENT_TRANSITIONS: dict[str, Transition] = {
     t.name: t
@@ -119,16 +119,16 @@ INSTALMENT_TRANSITIONS: dict[str, Transition] = {
     for t in (
         Transition(
             "release",
-            (I.PLANNED,),
-            I.RELEASED,
+            (P.PLANNED,),
+            P.RELEASED,
             frozenset({STAFF, SYSTEM}),
             guard=guards.instalment_condition_met,
             label=_("Débloquer le versement"),
         ),
         Transition(
             "mark_paid",
-            (I.RELEASED,),
-            I.PAID,
+            (P.RELEASED,),
+            P.PAID,
             frozenset({STAFF}),
             guard=guards.payment_within_grant,
             effects=(effects.email_instalment_paid,),

@@ -289,11 +289,11 @@ def data(django_db_setup, django_db_blocker, media_dir):
     from applications.models import Document
     from applications.pdf import submission_render_pdf
     from applications.services import messages as message_services
+    from grants.services.reports import report_document_add
     from pilotage.services import invitation_create
     from reviews.models import Grid
     from reviews.services.assignments import assignment_create, assignment_declare
     from reviews.services.decisions import decision_record
-    from grants.services.reports import report_document_add
     from reviews.services.reviews import review_save, review_start
     from tests.grants.helpers import signed_agreement
 
@@ -359,7 +359,9 @@ def data(django_db_setup, django_db_blocker, media_dir):
             report_document = report_document_add(
                 report=grant_report,
                 actor=owner,
-                uploaded_file=SimpleUploadedFile("piece.pdf", blank_pdf_bytes(), content_type="application/pdf"),
+                uploaded_file=SimpleUploadedFile(
+                    "piece.pdf", blank_pdf_bytes(), content_type="application/pdf"
+                ),
                 page_count=1,
             )
             invitation = invitation_create(
@@ -712,9 +714,7 @@ def test_user_text_is_escaped_in_the_decision_letter(data):
 @pytest.mark.django_db
 def test_a_reviewer_sees_the_other_reviews_only_after_submitting_their_own(client, data):
     from reviews.services.assignments import assignment_declare
-    from grants.services.reports import report_document_add
     from reviews.services.reviews import review_save, review_start
-    from tests.grants.helpers import signed_agreement
     from tests.reviews.helpers import assign, submitted_review
 
     dossier = SubmittedDossierFactory()

@@ -20,18 +20,25 @@ class PrepareForm(DsfrBaseForm):
     amount_granted = forms.DecimalField(
         label=_("Montant accordé (€)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
-    aid_rate = forms.DecimalField(label=_("Taux d'aide (%)"), max_digits=5, decimal_places=2, min_value=Decimal("0.01"))
+    aid_rate = forms.DecimalField(
+        label=_("Taux d'aide (%)"), max_digits=5, decimal_places=2, min_value=Decimal("0.01")
+    )
     start_date = forms.DateField(label=_("Date de début"), widget=forms.DateInput(attrs={"type": "date"}))
     duration_months = forms.IntegerField(label=_("Durée (mois)"), min_value=1)
     special_conditions = forms.CharField(
-        label=_("Conditions particulières"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+        label=_("Conditions particulières"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
     )
 
     def __init__(self, *args, application, **kwargs):
         self.call = application.wave.call
         super().__init__(*args, **kwargs)
         self.fields["duration_months"].max_value = self.call.max_duration_months
-        self.fields["duration_months"].help_text = _("Au plus %(max)s mois.") % {"max": self.call.max_duration_months}
+        self.fields["duration_months"].help_text = _("Au plus %(max)s mois.") % {
+            "max": self.call.max_duration_months
+        }
         self.fields["aid_rate"].help_text = _("Au plus %(max)s %%.") % {"max": self.call.max_aid_rate}
         if application.aid_granted is not None:
             self.fields["amount_granted"].help_text = _("Aide décidée : %(aid)s €.") % {
@@ -50,7 +57,9 @@ class PrepareForm(DsfrBaseForm):
     def clean_aid_rate(self):
         value = self.cleaned_data["aid_rate"]
         if value > self.call.max_aid_rate:
-            raise ValidationError(_("Le taux ne peut pas dépasser %(max)s %%.") % {"max": self.call.max_aid_rate})
+            raise ValidationError(
+                _("Le taux ne peut pas dépasser %(max)s %%.") % {"max": self.call.max_aid_rate}
+            )
         return value
 
     def clean_amount_granted(self):
@@ -73,7 +82,9 @@ def prepare_initial(application, agreement: Agreement | None) -> dict:
     return {
         "amount_granted": application.aid_granted,
         "aid_rate": call.max_aid_rate,
-        "duration_months": min(application.planned_duration_months or call.max_duration_months, call.max_duration_months),
+        "duration_months": min(
+            application.planned_duration_months or call.max_duration_months, call.max_duration_months
+        ),
     }
 
 
@@ -109,7 +120,8 @@ class ScheduleForm(DsfrBaseForm):
 
     def rows(self):
         return [
-            (i.pk, self.cleaned_data[f"pct_{i.pk}"], self.cleaned_data[f"date_{i.pk}"]) for i in self.instalments
+            (i.pk, self.cleaned_data[f"pct_{i.pk}"], self.cleaned_data[f"date_{i.pk}"])
+            for i in self.instalments
         ]
 
 
@@ -122,7 +134,9 @@ class SignedPdfForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.fields["file"].required = required
         if not required:
-            self.fields["file"].label = _("Convention contresignée (PDF, facultatif : sinon, confirmez simplement)")
+            self.fields["file"].label = _(
+                "Convention contresignée (PDF, facultatif : sinon, confirmez simplement)"
+            )
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")

@@ -36,11 +36,18 @@ class GrantAccess:
     def may(self, action: str) -> bool:
         """`action` is a row of the agreement table ("countersign"), "prepare" or "edit_reports"."""
         if action == "prepare":
-            return self.is_staff and (self.agreement is None or self.agreement.state == Agreement.State.IN_PREPARATION)
+            return self.is_staff and (
+                self.agreement is None or self.agreement.state == Agreement.State.IN_PREPARATION
+            )
         if action == "edit_reports":
-            return self.is_editor and self.agreement is not None and self.agreement.state in (
-                Agreement.State.SIGNED,
-                Agreement.State.RUNNING,
+            return (
+                self.is_editor
+                and self.agreement is not None
+                and self.agreement.state
+                in (
+                    Agreement.State.SIGNED,
+                    Agreement.State.RUNNING,
+                )
             )
         transition = AGREEMENT_TRANSITIONS.get(action)
         return bool(self.agreement and transition and self._allowed(transition, self.agreement.state))
@@ -52,7 +59,9 @@ class GrantAccess:
         return self._allowed(INSTALMENT_TRANSITIONS[action], instalment.state)
 
 
-def grant_access_for(user, pk: int, *, staff_only: bool = False, require_agreement: bool = True) -> GrantAccess:
+def grant_access_for(
+    user, pk: int, *, staff_only: bool = False, require_agreement: bool = True
+) -> GrantAccess:
     """The application `pk` (404 / PermissionDenied as `application_access_for`), its agreement
     and the user's kinds. 404 when there is no agreement yet and the page needs one."""
     access = application_access_for(user, pk, staff_only=staff_only)

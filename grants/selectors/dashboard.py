@@ -23,7 +23,9 @@ class Outcomes:
     target: int | None = None
     target_year: int | None = None
     by_action: list = field(default_factory=list)  # {"action", "trained", "planned"}
-    trajectory: list = field(default_factory=list)  # {"year", "trained", "planned", "trained_cum", "planned_cum"}
+    trajectory: list = field(
+        default_factory=list
+    )  # {"year", "trained", "planned", "trained_cum", "planned_cum"}
     committed: Decimal = ZERO
     paid: Decimal = ZERO
     envelope: Decimal | None = None
@@ -46,11 +48,19 @@ def programme_outcomes(*, call, today: date) -> Outcomes:
     out.planned_total = planned.aggregate(n=Sum("people_trained"))["n"] or 0
 
     trained_by_action = dict(
-        accepted.values_list("report__agreement__application__actions__number").annotate(n=Sum("people_trained"))
+        accepted.values_list("report__agreement__application__actions__number").annotate(
+            n=Sum("people_trained")
+        )
     )
-    planned_by_action = dict(planned.values_list("application__actions__number").annotate(n=Sum("people_trained")))
+    planned_by_action = dict(
+        planned.values_list("application__actions__number").annotate(n=Sum("people_trained"))
+    )
     out.by_action = [
-        {"action": number, "trained": trained_by_action.get(number, 0), "planned": planned_by_action.get(number, 0)}
+        {
+            "action": number,
+            "trained": trained_by_action.get(number, 0),
+            "planned": planned_by_action.get(number, 0),
+        }
         for number in sorted(set(trained_by_action) | set(planned_by_action), key=lambda n: (n is None, n))
     ]
 

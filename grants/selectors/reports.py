@@ -32,7 +32,9 @@ def report_tables(report: Report) -> dict:
     )
     reported = {t.audience: t.people_trained for t in report.training.all()}
     approved = dict(
-        BudgetLine.objects.filter(application=application).values_list("category").annotate(n=Sum("eligible_cost"))
+        BudgetLine.objects.filter(application=application)
+        .values_list("category")
+        .annotate(n=Sum("eligible_cost"))
     )
     spent = {e.category: e.amount for e in report.expenses.all()}
     return {
@@ -66,8 +68,8 @@ def agreement_money(agreement: Agreement) -> dict:
 def people_trained_to_date(agreement: Agreement) -> int:
     """People trained according to the accepted reports (each declares its own period)."""
     return (
-        agreement.reports.filter(state=Report.State.ACCEPTED).aggregate(
-            n=Sum("training__people_trained")
-        )["n"]
+        agreement.reports.filter(state=Report.State.ACCEPTED).aggregate(n=Sum("training__people_trained"))[
+            "n"
+        ]
         or 0
     )

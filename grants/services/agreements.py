@@ -56,7 +56,9 @@ def _plan(agreement: Agreement) -> None:
     conditions = [(Instalment.Kind.ADVANCE, None, agreement.start_date)]
     conditions += [(Instalment.Kind.INTERMEDIATE, r, r.due_date) for r in yearly]
     conditions += [(Instalment.Kind.BALANCE, reports[-1], reports[-1].due_date)]
-    for order, ((kind, report, day), percent, amount) in enumerate(zip(conditions, percentages, amounts, strict=True), 1):
+    for order, ((kind, report, day), percent, amount) in enumerate(
+        zip(conditions, percentages, amounts, strict=True), 1
+    ):
         Instalment.objects.create(
             agreement=agreement,
             order=order,
@@ -96,10 +98,13 @@ def agreement_prepare(
         raise GrantError(_("Le montant accordé doit être positif."))
     if application.aid_granted is not None and amount_granted > application.aid_granted:
         raise GrantError(
-            _("Le montant ne peut pas dépasser l'aide décidée (%(aid)s €).") % {"aid": f"{application.aid_granted:.2f}"}
+            _("Le montant ne peut pas dépasser l'aide décidée (%(aid)s €).")
+            % {"aid": f"{application.aid_granted:.2f}"}
         )
     if not (0 < aid_rate <= call.max_aid_rate):
-        raise GrantError(_("Le taux d'aide doit être compris entre 0 et %(max)s %%.") % {"max": call.max_aid_rate})
+        raise GrantError(
+            _("Le taux d'aide doit être compris entre 0 et %(max)s %%.") % {"max": call.max_aid_rate}
+        )
     if not (0 < duration_months <= call.max_duration_months):
         raise GrantError(
             _("La durée doit être comprise entre 1 et %(max)s mois.") % {"max": call.max_duration_months}
@@ -150,7 +155,9 @@ def schedule_save(*, agreement: Agreement, actor, rows: list[tuple[int, Decimal,
             _("Les parts doivent être positives et totaliser 100 %% (total saisi : %(total)s %%).")
             % {"total": sum(percentages)}
         )
-    for instalment, amount in zip(instalments, split_amount(agreement.amount_granted, percentages), strict=True):
+    for instalment, amount in zip(
+        instalments, split_amount(agreement.amount_granted, percentages), strict=True
+    ):
         instalment.percentage = by_id[instalment.pk][1]
         instalment.planned_date = by_id[instalment.pk][2]
         instalment.amount = amount
@@ -166,7 +173,9 @@ def schedule_save(*, agreement: Agreement, actor, rows: list[tuple[int, Decimal,
 
 def agreement_send(*, agreement: Agreement, actor) -> Agreement:
     """`send_for_signature`: the laureate's editors are emailed the agreement to sign."""
-    return grant_transition(obj=agreement, transition=AGREEMENT_TRANSITIONS["send_for_signature"], actor=actor)
+    return grant_transition(
+        obj=agreement, transition=AGREEMENT_TRANSITIONS["send_for_signature"], actor=actor
+    )
 
 
 def agreement_upload_signed(*, agreement: Agreement, actor, uploaded_file) -> Agreement:

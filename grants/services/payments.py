@@ -50,5 +50,9 @@ def instalment_mark_paid(*, instalment: Instalment, actor, paid_on: date, refere
         transition=INSTALMENT_TRANSITIONS["mark_paid"],
         actor=actor,
         apply=apply,
-        data={"amount": f"{instalment.amount:.2f}", "reference": reference[:64], "paid_on": paid_on.isoformat()},
+        data={
+            "amount": f"{instalment.amount:.2f}",
+            "reference": reference[:64],
+            "paid_on": paid_on.isoformat(),
+        },
     )

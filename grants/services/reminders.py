@@ -25,7 +25,9 @@ OVERDUE_AFTER = timedelta(days=7)
 
 def report_deadline(report: Report) -> datetime:
     """A report is due by the end of its due date, Paris time."""
-    return timezone.make_aware(datetime.combine(report.due_date, time(23, 59, 59)), timezone.get_default_timezone())
+    return timezone.make_aware(
+        datetime.combine(report.due_date, time(23, 59, 59)), timezone.get_default_timezone()
+    )
 
 
 def _queryset():

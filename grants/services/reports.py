@@ -75,9 +75,7 @@ def report_save(
     Report.objects.filter(pk=report.pk).update(
         courses_opened=courses_opened, modules_opened=modules_opened, narrative=narrative
     )
-    report.milestones_reached.set(
-        report.agreement.application.milestones.filter(pk__in=milestone_ids)
-    )
+    report.milestones_reached.set(report.agreement.application.milestones.filter(pk__in=milestone_ids))
     report.refresh_from_db()
     audit_record(
         actor=actor,

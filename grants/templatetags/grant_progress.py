@@ -18,7 +18,9 @@ def annotate_grant_progress(decisions) -> str:
         row["application_id"]: row
         for row in Agreement.objects.filter(application__in=[a.pk for a in applications])
         .values("application_id", "state")
-        .annotate(people=Sum("reports__training__people_trained", filter=Q(reports__state=Report.State.ACCEPTED)))
+        .annotate(
+            people=Sum("reports__training__people_trained", filter=Q(reports__state=Report.State.ACCEPTED))
+        )
     }
     labels = dict(Agreement.State.choices)
     for application in applications:

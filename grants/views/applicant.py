@@ -52,7 +52,9 @@ def agreement_pdf(request, pk):
 def _file_response(field, name: str):
     if not field:
         raise Http404
-    return FileResponse(field.open("rb"), as_attachment=True, filename=name or "document.pdf", content_type="application/pdf")
+    return FileResponse(
+        field.open("rb"), as_attachment=True, filename=name or "document.pdf", content_type="application/pdf"
+    )
 
 
 @login_required
@@ -148,7 +150,10 @@ def report_document(request, pk, report_id):
         return redirect("grants:report", pk, report.pk)
     try:
         report_services.report_document_add(
-            report=report, actor=request.user, uploaded_file=form.cleaned_data["file"], page_count=form.page_count
+            report=report,
+            actor=request.user,
+            uploaded_file=form.cleaned_data["file"],
+            page_count=form.page_count,
         )
     except GrantError as error:
         messages.error(request, error.message)

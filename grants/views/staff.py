@@ -71,7 +71,10 @@ def overdue(request):
     return render(
         request,
         "grants/staff/overdue.html",
-        {"title": _("Rapports en retard"), "page": _page(request, reports_overdue(today=timezone.localdate()))},
+        {
+            "title": _("Rapports en retard"),
+            "page": _page(request, reports_overdue(today=timezone.localdate())),
+        },
     )
 
 
@@ -87,7 +90,9 @@ def agreement(request, pk):
             people_to_date=people_trained_to_date(agreement),
             reports=list(agreement.reports.all()),
             instalments=list(agreement.instalments.select_related("report")),
-            schedule_form=ScheduleForm(instalments=agreement.instalments.all()) if access.may("prepare") else None,
+            schedule_form=ScheduleForm(instalments=agreement.instalments.all())
+            if access.may("prepare")
+            else None,
             countersign_form=SignedPdfForm(required=False),
             payment_form=PaymentForm(initial={"paid_on": timezone.localdate()}),
             reason_form=ReasonForm(),
@@ -105,7 +110,9 @@ def prepare(request, pk):
     form = PrepareForm(request.POST or None, application=access.application, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            agreement_services.agreement_prepare(application=access.application, actor=request.user, **form.cleaned_data)
+            agreement_services.agreement_prepare(
+                application=access.application, actor=request.user, **form.cleaned_data
+            )
         except GrantError as error:
             form.add_error(None, error.message)
         else:
@@ -177,8 +184,10 @@ def start(request, pk):
     return _act(
         request,
         pk,
-        lambda a: agreement_services.agreement_start(agreement=a.agreement, actor=request.user)
-        and _("Le projet est démarré."),
+        lambda a: (
+            agreement_services.agreement_start(agreement=a.agreement, actor=request.user)
+            and _("Le projet est démarré.")
+        ),
     )
 
 
@@ -188,8 +197,10 @@ def close(request, pk):
     return _act(
         request,
         pk,
-        lambda a: agreement_services.agreement_close(agreement=a.agreement, actor=request.user)
-        and _("Le projet est clôturé."),
+        lambda a: (
+            agreement_services.agreement_close(agreement=a.agreement, actor=request.user)
+            and _("Le projet est clôturé.")
+        ),
     )
 
 
@@ -199,10 +210,12 @@ def terminate(request, pk):
     return _act(
         request,
         pk,
-        lambda a: agreement_services.agreement_terminate(
-            agreement=a.agreement, actor=request.user, reason=request.POST.get("reason", "")
-        )
-        and _("La convention est résiliée."),
+        lambda a: (
+            agreement_services.agreement_terminate(
+                agreement=a.agreement, actor=request.user, reason=request.POST.get("reason", "")
+            )
+            and _("La convention est résiliée.")
+        ),
     )
 
 
@@ -252,7 +265,9 @@ def report_correction(request, pk, report_id):
 @require_POST
 def instalment_paid(request, pk, instalment_id):
     def action(access):
-        instalment = get_object_or_404(Instalment.objects.filter(agreement=access.agreement), pk=instalment_id)
+        instalment = get_object_or_404(
+            Instalment.objects.filter(agreement=access.agreement), pk=instalment_id
+        )
         form = PaymentForm(request.POST)
         if not form.is_valid():
             raise GrantError(_("Indiquez la date et la référence du paiement."))

@@ -15,10 +15,16 @@ def laureate(*, aid=Decimal("500000.00"), manager=None, **kwargs):
 
     manager = manager or programme_manager()
     kwargs.setdefault("estimated_aid_requested", aid)
-    application = rich_dossier_application(state="under_review", dossier_submitted_at=timezone.now(), **kwargs)
+    application = rich_dossier_application(
+        state="under_review", dossier_submitted_at=timezone.now(), **kwargs
+    )
     CollaboratorFactory(application=application)
     decision_record(
-        application=application, outcome="selected", aid_granted=aid, rationale="Projet retenu.", actor=manager
+        application=application,
+        outcome="selected",
+        aid_granted=aid,
+        rationale="Projet retenu.",
+        actor=manager,
     )
     application.refresh_from_db()
     return application

@@ -56,8 +56,13 @@ def test_the_whole_grant_phase_through_the_views(client, django_capture_on_commi
     # Prepared by staff: the amount may not exceed the decision, nor the duration the call's 60 months.
     client.force_login(pm)
     assert client.get(staff("agreement")).status_code == 200
-    form = {"amount_granted": "500000.01", "aid_rate": "60", "start_date": timezone.localdate().isoformat(),
-            "duration_months": "24", "special_conditions": "Rapport d'étape au comité."}
+    form = {
+        "amount_granted": "500000.01",
+        "aid_rate": "60",
+        "start_date": timezone.localdate().isoformat(),
+        "duration_months": "24",
+        "special_conditions": "Rapport d'étape au comité.",
+    }
     response = client.post(staff("prepare"), form)
     assert response.status_code == 400 and "dépasser" in response.content.decode()
     response = client.post(staff("prepare"), {**form, "amount_granted": "500000.00", "duration_months": "61"})
@@ -178,7 +183,10 @@ def test_the_whole_grant_phase_through_the_views(client, django_capture_on_commi
     client.post(staff("report_accept", final.pk))
     balance = agreement.instalments.get(kind="balance")
     assert balance.state == "released"
-    client.post(staff("instalment_paid", balance.pk), {"paid_on": timezone.localdate().isoformat(), "reference": "VIR-3"})
+    client.post(
+        staff("instalment_paid", balance.pk),
+        {"paid_on": timezone.localdate().isoformat(), "reference": "VIR-3"},
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(staff("close"))
     agreement.refresh_from_db()

@@ -58,9 +58,27 @@ def test_subventions_csv_follows_the_schema_and_lists_only_signed_agreements(cli
 
 def test_the_schema_rejects_a_comma_decimal(tmp_path):
     schema = json.loads(SCHEMA.read_text())
-    row = ["ANR", "13000250400020", "2026-01-05", "R", "U", "19751718800011", "", "Objet", "47800,20",
-           "aide en numéraire", "unique", "2026-01-05", "", "non", "1.00", "cma"]
+    row = [
+        "ANR",
+        "13000250400020",
+        "2026-01-05",
+        "R",
+        "U",
+        "19751718800011",
+        "",
+        "Objet",
+        "47800,20",
+        "aide en numéraire",
+        "unique",
+        "2026-01-05",
+        "",
+        "non",
+        "1.00",
+        "cma",
+    ]
     path = tmp_path / "bad.csv"
     with path.open("w", newline="") as f:
         csv.writer(f).writerows([COLUMNS, row])
-    assert not validate(Resource(path=path.name, basepath=str(tmp_path), schema=Schema.from_descriptor(schema))).valid
+    assert not validate(
+        Resource(path=path.name, basepath=str(tmp_path), schema=Schema.from_descriptor(schema))
+    ).valid

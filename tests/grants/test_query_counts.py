@@ -44,8 +44,15 @@ def _build(n, wave, start=0):
             state="submitted",
         )
         Instalment.objects.create(
-            agreement=agreement, order=1, kind="advance", percentage=Decimal("100"), amount=Decimal("100000.00"),
-            planned_date=date(2025, 1, 1), condition="report", report=report, state="paid",
+            agreement=agreement,
+            order=1,
+            kind="advance",
+            percentage=Decimal("100"),
+            amount=Decimal("100000.00"),
+            planned_date=date(2025, 1, 1),
+            condition="report",
+            report=report,
+            state="paid",
         )
 
 
