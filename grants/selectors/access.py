@@ -52,6 +52,11 @@ class GrantAccess:
         transition = AGREEMENT_TRANSITIONS.get(action)
         return bool(self.agreement and transition and self._allowed(transition, self.agreement.state))
 
+    @property
+    def allowed(self) -> dict[str, bool]:
+        """`may(...)` for every action, for templates (`access.allowed.countersign`)."""
+        return {name: self.may(name) for name in ("prepare", "edit_reports", *AGREEMENT_TRANSITIONS)}
+
     def may_report(self, report: Report, action: str) -> bool:
         return self._allowed(REPORT_TRANSITIONS[action], report.state)
 

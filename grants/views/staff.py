@@ -78,6 +78,21 @@ def overdue(request):
     )
 
 
+def _payment_prefix(instalment_id) -> str:
+    return f"paiement-{instalment_id}"
+
+
+def _with_payment_forms(instalments) -> list:
+    """Each released instalment gets its own form (its own field ids)."""
+    rows = list(instalments)
+    for instalment in rows:
+        if instalment.state == Instalment.State.RELEASED:
+            instalment.payment_form = PaymentForm(
+                prefix=_payment_prefix(instalment.pk), initial={"paid_on": timezone.localdate()}
+            )
+    return rows
+
+
 @login_required
 def agreement(request, pk):
     access = grant_access_for(request.user, pk, staff_only=True, require_agreement=False)
@@ -89,12 +104,11 @@ def agreement(request, pk):
             money=agreement_money(agreement),
             people_to_date=people_trained_to_date(agreement),
             reports=list(agreement.reports.all()),
-            instalments=list(agreement.instalments.select_related("report")),
+            instalments=_with_payment_forms(agreement.instalments.select_related("report")),
             schedule_form=ScheduleForm(instalments=agreement.instalments.all())
             if access.may("prepare")
             else None,
             countersign_form=SignedPdfForm(required=False),
-            payment_form=PaymentForm(initial={"paid_on": timezone.localdate()}),
             reason_form=ReasonForm(),
         )
     return render(request, "grants/staff/agreement.html", context)
@@ -268,7 +282,7 @@ def instalment_paid(request, pk, instalment_id):
         instalment = get_object_or_404(
             Instalment.objects.filter(agreement=access.agreement), pk=instalment_id
         )
-        form = PaymentForm(request.POST)
+        form = PaymentForm(request.POST, prefix=_payment_prefix(instalment.pk))
         if not form.is_valid():
             raise GrantError(_("Indiquez la date et la référence du paiement."))
         instalment_mark_paid(

@@ -55,7 +55,7 @@ def test_the_whole_grant_phase_through_the_views(client, django_capture_on_commi
 
     # Prepared by staff: the amount may not exceed the decision, nor the duration the call's 60 months.
     client.force_login(pm)
-    assert client.get(staff("agreement")).status_code == 200
+    assert "Préparer la convention" in client.get(staff("agreement")).content.decode()
     form = {
         "amount_granted": "500000.01",
         "aid_rate": "60",
@@ -85,6 +85,7 @@ def test_the_whole_grant_phase_through_the_views(client, django_capture_on_commi
     amounts = list(agreement.instalments.order_by("order").values_list("amount", flat=True))
     assert amounts == [Decimal("200000.00"), Decimal("200000.00"), Decimal("100000.00")]
 
+    assert "Envoyer pour signature" in client.get(staff("agreement")).content.decode()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(staff("send"))
@@ -112,6 +113,7 @@ def test_the_whole_grant_phase_through_the_views(client, django_capture_on_commi
 
     # Countersigned by confirmation: the agreement is dated today; the advance is released.
     client.force_login(pm)
+    assert "Contresigner la convention" in client.get(staff("agreement")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(staff("countersign"))
         client.post(staff("start"))
@@ -156,6 +158,7 @@ def test_the_whole_grant_phase_through_the_views(client, django_capture_on_commi
 
     # Accepted: the intermediate instalment is released; staff mark the first two paid.
     client.force_login(pm)
+    assert "Accepter le rapport" in client.get(staff("report", first.pk)).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(staff("report_accept", first.pk))
     first.refresh_from_db()
@@ -166,7 +169,10 @@ def test_the_whole_grant_phase_through_the_views(client, django_capture_on_commi
         with django_capture_on_commit_callbacks(execute=True):
             client.post(
                 staff("instalment_paid", instalment.pk),
-                {"paid_on": timezone.localdate().isoformat(), "reference": f"VIR-{instalment.order}"},
+                {
+                    f"paiement-{instalment.pk}-paid_on": timezone.localdate().isoformat(),
+                    f"paiement-{instalment.pk}-reference": f"VIR-{instalment.order}",
+                },
             )
     assert agreement.instalments.filter(state="paid").count() == 2
     assert client.post(staff("close")).status_code == 302
@@ -185,8 +191,12 @@ def test_the_whole_grant_phase_through_the_views(client, django_capture_on_commi
     assert balance.state == "released"
     client.post(
         staff("instalment_paid", balance.pk),
-        {"paid_on": timezone.localdate().isoformat(), "reference": "VIR-3"},
+        {
+            f"paiement-{balance.pk}-paid_on": timezone.localdate().isoformat(),
+            f"paiement-{balance.pk}-reference": "VIR-3",
+        },
     )
+    assert "Clôturer le projet" in client.get(staff("agreement")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(staff("close"))
     agreement.refresh_from_db()
