@@ -31,6 +31,8 @@ class Outcomes:
     envelope: Decimal | None = None
     reports_late: int = 0
     agreements_by_state: dict = field(default_factory=dict)
+    money_by_wave: list = field(default_factory=list)  # {"wave", "committed", "paid"}
+    money_by_action: list = field(default_factory=list)  # {"action", "committed", "paid"}
 
 
 ACCEPTED = Q(report__state=Report.State.ACCEPTED)
@@ -94,4 +96,25 @@ def programme_outcomes(*, call, today: date) -> Outcomes:
         agreement__state__in=(Agreement.State.SIGNED, Agreement.State.RUNNING),
     ).count()
     out.agreements_by_state = dict(Agreement.objects.values_list("state").annotate(n=Count("id")))
+    out.money_by_wave = _money_by("application__wave__name_fr")
+    out.money_by_action = _money_by("application__actions__number")
     return out
+
+
+def _money_by(key: str) -> list[dict]:
+    """Committed and paid grouped by `key` (two grouped queries; an agreement whose
+    application answers two actions counts in each action)."""
+    committed = dict(
+        Agreement.objects.filter(state__in=Agreement.IN_FORCE)
+        .values_list(key)
+        .annotate(n=Sum("amount_granted"))
+    )
+    paid = dict(
+        Instalment.objects.filter(state=Instalment.State.PAID)
+        .values_list(f"agreement__{key}")
+        .annotate(n=Sum("amount"))
+    )
+    return [
+        {"key": k, "committed": committed.get(k, ZERO), "paid": paid.get(k, ZERO)}
+        for k in sorted(set(committed) | set(paid), key=lambda v: (v is None, str(v)))
+    ]

@@ -47,3 +47,5 @@ def test_dashboard_shows_people_trained_to_date_and_money(client):
     assert any(row["trained"] == 42 for row in after.by_action)
     assert after.trajectory and after.trajectory[-1]["year"] == 2030
     assert after.paid == Decimal("0") and after.reports_late == 0
+    assert sum(row["committed"] for row in after.money_by_wave) == Decimal("400000.00")
+    assert any(row["committed"] == Decimal("400000.00") for row in after.money_by_action)
