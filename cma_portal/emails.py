@@ -1,17 +1,18 @@
 """Email sending. Each email is a template triple under `templates/emails/`:
 `<name>_subject.txt`, `<name>.txt` and `<name>.html`, rendered in the recipient's language.
 
-Services call `queue_email`, which sends through a Celery task once the transaction commits
-(eager in the embedded default). The task retries transient SMTP errors with backoff.
+Services call `queue_email`, which writes one `OutboxEmail` row per recipient in the caller's
+transaction and, once it commits, starts a task that sends them (eager in the embedded default).
+A broker outage only delays them: the periodic catch-up sends what is still pending
+(`cma_portal/outbox.py`, which also retries transient SMTP errors with backoff).
 """
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template import Context
 from django.template.loader import get_template, render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 
 def _render_plain(name: str, context: dict) -> str:
@@ -39,11 +40,16 @@ def send_email_now(*, to: str, template: str, context: dict, language: str = "fr
 
 
 def queue_email(*, recipients, template: str, context: dict) -> None:
-    """Send `template` to each recipient (users or email strings) after commit.
+    """Send `template` to each recipient (users or email strings), once the caller's transaction
+    commits: one outbox row per recipient, written in that transaction (or at once outside
+    one), rendered when sent in the recipient's language. Never raises for the broker.
 
-    `context` must be JSON-serialisable: it travels through the broker.
+    `context` must be JSON-serialisable: it is stored with the row.
     """
-    from .tasks import send_email_task
+    from .models import OutboxEmail
+    from .outbox import outbox_first_attempt_at
+    from .tasks import deliver_outbox_emails_task
+    from .tasks_dispatch import enqueue_on_commit
 
     User = get_user_model()
     targets: list[tuple[str, str]] = []
@@ -55,13 +61,22 @@ def queue_email(*, recipients, template: str, context: dict) -> None:
             email, language = recipient.email, recipient.preferred_language
         else:
             email, language = str(recipient), "fr"
-        if email.lower() in seen:
+        if not email or email.lower() in seen:
             continue
         seen.add(email.lower())
-        targets.append((email, language))
-
-    def _send():
-        for email, language in targets:
-            send_email_task.delay(to=email, template=template, context=context, language=language)
-
-    transaction.on_commit(_send)
+        targets.append((email, language or "fr"))
+    if not targets:
+        return
+    now = timezone.now()
+    rows = OutboxEmail.objects.bulk_create(
+        OutboxEmail(
+            to=email,
+            language=language,
+            template=template,
+            context=context,
+            created_at=now,
+            next_attempt_at=outbox_first_attempt_at(now),
+        )
+        for email, language in targets
+    )
+    enqueue_on_commit(deliver_outbox_emails_task, [row.pk for row in rows])

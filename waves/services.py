@@ -37,9 +37,12 @@ def _iso(value):
 
 def _schedule_announcement_if_open(wave: Wave, at: datetime) -> None:
     if wave.opens_at <= at:
+        from cma_portal.tasks_dispatch import enqueue_on_commit
+
         from .tasks import announce_wave_task
 
-        transaction.on_commit(lambda: announce_wave_task.delay(wave.pk))
+        # Broker down: logged, and the beat's announce_due_waves_task announces it later.
+        enqueue_on_commit(announce_wave_task, wave.pk)
 
 
 @transaction.atomic
