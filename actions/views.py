@@ -1,8 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
+from actions.models import Action
 from waves.selectors import calendar_waves
-
-from .models import Action
 
 
 def action_detail(request, number: int):

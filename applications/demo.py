@@ -17,10 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import Action, ActionComponent
-from waves.deadlines import dossier_deadline
-from waves.models import Wave
-
-from .models import (
+from applications.models import (
     Application,
     BudgetLine,
     Collaborator,
@@ -31,11 +28,13 @@ from .models import (
     Organisation,
     TrainingTarget,
 )
-from .services import application_transition
-from .services_documents import document_store
-from .services_letters import letter_create, letter_save, letter_submit
-from .snapshots import freeze_submission
-from .workflow import State
+from applications.services.documents import document_store
+from applications.services.letters import letter_create, letter_save, letter_submit
+from applications.services.transitions import application_transition
+from applications.snapshots import freeze_submission
+from applications.states import State
+from waves.deadlines import dossier_deadline
+from waves.models import Wave
 
 APPLICANT = "porteuse@demo.cma.fr"
 CO_EDITOR = "coporteur@demo.cma.fr"

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import OutboxEmail
+from cma_portal.models import OutboxEmail
 
 
 @admin.register(OutboxEmail)

@@ -10,20 +10,29 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cma_portal.settings")
 app = Celery("cma_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Task modules that are not an app's `tasks.py`.
+app.conf.imports = ("applications.tasks.rendering", "applications.tasks.periodic")
 
 # The catch-ups that make up for a broker outage or a killed worker; `manage.py catch_up` runs
 # them by hand, in this order, without the broker.
-CATCH_UP_TASKS = ["cma_portal.tasks.outbox_catch_up_task", "applications.tasks.requeue_stale_pdfs_task"]
+CATCH_UP_TASKS = [
+    "cma_portal.tasks.outbox_catch_up_task",
+    "applications.tasks.rendering.requeue_stale_pdfs_task",
+]
 
 # Every periodic job of the portal. Tasks are idempotent, so a beat that fires twice
 # (two beat processes, a restart) does no harm.
 app.conf.beat_schedule = {
     "reminder-sweep": {
-        "task": "applications.tasks.send_reminders_task",
+        "task": "applications.tasks.periodic.send_reminders_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    "review-reminder-sweep": {
+        "task": "reviews.tasks.send_review_reminders_task",
         "schedule": crontab(minute="*/15"),
     },
     "expire-dossiers": {
-        "task": "applications.tasks.expire_dossiers_task",
+        "task": "applications.tasks.periodic.expire_dossiers_task",
         "schedule": crontab(minute="*/5"),
     },
     # Waves created to open later are announced by this sweep once their opening has passed.
@@ -40,7 +49,7 @@ app.conf.beat_schedule = {
     # commit, worker killed mid-render) are queued again; every 5 minutes, so that a backlog
     # gets one extra message per PDF at most every 5 minutes.
     "requeue-stale-pdfs": {
-        "task": "applications.tasks.requeue_stale_pdfs_task",
+        "task": "applications.tasks.rendering.requeue_stale_pdfs_task",
         "schedule": crontab(minute="*/5"),
     },
 }

@@ -1,7 +1,7 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import roles
+from cma_portal import roles
 
 # Staff areas in the main menu: (URL name, label, capability). Areas not built yet are skipped.
 STAFF_NAV = (

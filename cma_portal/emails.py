@@ -46,10 +46,10 @@ def queue_email(*, recipients, template: str, context: dict) -> None:
 
     `context` must be JSON-serialisable: it is stored with the row.
     """
-    from .models import OutboxEmail
-    from .outbox import outbox_first_attempt_at
-    from .tasks import deliver_outbox_emails_task
-    from .tasks_dispatch import enqueue_on_commit
+    from cma_portal.models import OutboxEmail
+    from cma_portal.outbox import outbox_first_attempt_at
+    from cma_portal.tasks import deliver_outbox_emails_task
+    from cma_portal.tasks_dispatch import enqueue_on_commit
 
     User = get_user_model()
     targets: list[tuple[str, str]] = []

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .roles import is_staff_member
+from cma_portal.roles import is_staff_member
 
 STAFF_PREFIXES = ("/instruction/", "/evaluation/", "/pilotage/", "/admin/")
 

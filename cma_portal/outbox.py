@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from .models import OutboxEmail
+from cma_portal.models import OutboxEmail
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def outbox_deliver(*, email_id: int, due_only: bool = False, now: datetime | Non
     `due_only` (the catch-up): only a row whose `next_attempt_at` has passed. Otherwise (the
     task sent on commit) also a row never tried yet, whatever its `next_attempt_at`.
     """
-    from .emails import send_email_now
+    from cma_portal.emails import send_email_now
 
     now = now or timezone.now()
     claimable = OutboxEmail.objects.filter(pk=email_id, state=State.PENDING)

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "waves",
     "applications",
     "reviews",
+    "pilotage",
+    "accounts",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -139,7 +142,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # plus the longest retry countdown a message may wait in a worker (an ETA message is held
 # unacknowledged too: render_submission_pdf_task caps it at 120 s), plus a margin. Lowered only
 # by tests/applications/test_worker_killed.py for the workers it starts. Whatever a killed worker held comes back after 10 minutes; before that, the periodic
-# catch-ups (`cma_portal.outbox`, `applications.tasks.requeue_stale_pdfs_task`) take over.
+# catch-ups (`cma_portal.outbox`, `applications.tasks.rendering.requeue_stale_pdfs_task`) take over.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
     # Publishing from a request to a broker that is down fails fast (see tasks_dispatch.py).
@@ -151,7 +154,7 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # The transactional outbox (cma_portal/outbox.py): the catch-up takes a pending email this long
 # after it was written (the task sent on commit goes first); PDFs still pending this many
-# minutes after their submission are queued again (applications/tasks.py).
+# minutes after their submission are queued again (applications/tasks/rendering.py).
 OUTBOX_CATCH_UP_DELAY = env.int("OUTBOX_CATCH_UP_DELAY", default=60)
 PDF_CATCH_UP_MINUTES = env.int("PDF_CATCH_UP_MINUTES", default=5)
 

@@ -9,8 +9,8 @@
 
 from celery import shared_task
 
-from .emails import send_email_now
-from .outbox import is_transient, outbox_catch_up, outbox_deliver_many, retry_countdown
+from cma_portal.emails import send_email_now
+from cma_portal.outbox import is_transient, outbox_catch_up, outbox_deliver_many, retry_countdown
 
 __all__ = ["is_transient", "retry_countdown"]
 

@@ -3,7 +3,7 @@
 A request that saved something has done its job; starting the background work that follows
 (an email, a PDF) is best effort. With the broker down, publishing raises (kombu's
 `OperationalError`, a `ConnectionError`, a timeout): the error is logged and swallowed, and the
-periodic catch-ups (`cma_portal.outbox`, `applications.tasks.requeue_stale_pdfs_task`) do the
+periodic catch-ups (`cma_portal.outbox`, `applications.tasks.rendering.requeue_stale_pdfs_task`) do the
 work once the broker is back. So every `.delay()` made from a request goes through here.
 """
 

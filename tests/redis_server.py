@@ -73,13 +73,9 @@ class RedisServer:
 
 
 def point_celery_at(app, url: str) -> None:
-    """Make the Celery app of this process publish to `url` (drop its pooled connections)."""
-    for pool in (app._pool, getattr(app.amqp, "_producer_pool", None)):
-        if pool is not None:
-            try:
-                pool.force_close_all()
-            except Exception:  # noqa: S110 — connections to a dead server: nothing to close cleanly
-                pass
+    """Make the Celery app of this process publish to `url`. Its pools are only dropped, not
+    closed: kombu keeps them in a registry by URL, and the previous URL's pool is used again
+    when the test points back at it."""
     app._pool = None
     app.amqp._producer_pool = None
     app.conf.broker_url = url

@@ -199,7 +199,7 @@ def test_worker_delivers_after_redis_returns(private_redis, settings, tmp_path):
     private_redis.start()
     worker, log = start_worker(private_redis, tmp_path / "worker.log", smtp.port)
     try:
-        from applications.tasks import requeue_stale_pdfs_task
+        from applications.tasks.rendering import requeue_stale_pdfs_task
         from cma_portal.tasks import outbox_catch_up_task
 
         outbox_catch_up_task.delay()

@@ -14,9 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cma_portal.audit import audit_record
 from cma_portal.emails import queue_email
-
-from .deadlines import PARIS
-from .models import Call, Wave
+from waves.deadlines import PARIS
+from waves.models import Call, Wave
 
 ANNOUNCEMENT_BATCH_SIZE = 200
 # The beat only announces waves that opened recently: a wave forgotten for weeks is no news.
@@ -38,8 +37,7 @@ def _iso(value):
 def _schedule_announcement_if_open(wave: Wave, at: datetime) -> None:
     if wave.opens_at <= at:
         from cma_portal.tasks_dispatch import enqueue_on_commit
-
-        from .tasks import announce_wave_task
+        from waves.tasks import announce_wave_task
 
         # Broker down: logged, and the beat's announce_due_waves_task announces it later.
         enqueue_on_commit(announce_wave_task, wave.pk)

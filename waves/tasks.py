@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from waves import services
 
 
 @shared_task
@@ -11,7 +11,7 @@ def announce_wave_task(wave_id: int) -> int:
     duplicated task sends nothing. Fans out to batches of recipients."""
     if not services.wave_claim_announcement(wave_id=wave_id):
         return 0
-    from .models import Wave
+    from waves.models import Wave
 
     ids = services.announcement_recipient_ids()
     size = services.ANNOUNCEMENT_BATCH_SIZE

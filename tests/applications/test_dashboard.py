@@ -7,9 +7,9 @@ from html import escape
 import pytest
 from django.utils import timezone
 
-from applications.services_documents import document_store
-from applications.services_letters import letter_submit
-from applications.workflow import State
+from applications.services.documents import document_store
+from applications.services.letters import letter_submit
+from applications.states import State
 from tests import fixtures_files as ff
 from tests.applications.helpers_letters import draft_ready_to_submit
 from tests.factories import (

@@ -18,7 +18,7 @@ from django.conf import settings
 from pypdf import PdfReader
 
 from applications.models import Submission
-from applications.tasks import PDF_SOFT_TIME_LIMIT, PDF_TIME_LIMIT, render_submission_pdf_task
+from applications.tasks.rendering import PDF_SOFT_TIME_LIMIT, PDF_TIME_LIMIT, render_submission_pdf_task
 from cma_portal.celery import app as celery_app
 from tests.applications.test_worker import test_database_url
 from tests.applications.test_worker_killed import kill_worker, unacked_since, wait_for
@@ -81,7 +81,7 @@ def test_time_limits_and_visibility_timeout_are_sized_to_each_other():
     assert settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT < visibility
     assert (
         celery_app.conf.beat_schedule["requeue-stale-pdfs"]["task"]
-        == "applications.tasks.requeue_stale_pdfs_task"
+        == "applications.tasks.rendering.requeue_stale_pdfs_task"
     )
     assert celery_app.conf.beat_schedule["outbox-catch-up"]["task"] == "cma_portal.tasks.outbox_catch_up_task"
 
@@ -121,7 +121,7 @@ def test_pdf_ready_soon_after_a_killed_worker_restarts(private_redis, tmp_path):
         worker_b = start_worker(private_redis, "pdf-b", logs["b"], PDF_CATCH_UP_MINUTES="0")
         workers.append(worker_b)
         wait_for(lambda: " ready." in log_text("b"), STARTUP_TIMEOUT, "worker B", details=tails)
-        celery_app.send_task("applications.tasks.requeue_stale_pdfs_task")  # what beat sends
+        celery_app.send_task("applications.tasks.rendering.requeue_stale_pdfs_task")  # what beat sends
 
         def stored():
             submission.refresh_from_db()

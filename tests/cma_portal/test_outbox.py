@@ -82,14 +82,14 @@ def test_catch_up_waits_for_the_task_then_sends(settings):
         queue_email(recipients=["a@exemple.fr", "b@exemple.fr"], template="expired", context=CONTEXT)
     finally:
         point_celery_at(celery_app, settings.CELERY_BROKER_URL)
-        celery_app.conf.task_always_eager = True
+        celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
     assert OutboxEmail.objects.filter(state=State.PENDING).count() == 2
     assert outbox_catch_up() == {}  # too early: the task sent on commit goes first
     assert outbox_catch_up(now=timezone.now() + timedelta(seconds=61)) == {"sent": 2}
     assert sorted(m.to[0] for m in mail.outbox) == ["a@exemple.fr", "b@exemple.fr"]
 
 
-def test_enqueue_swallows_a_dead_broker(caplog):
+def test_enqueue_swallows_a_dead_broker(caplog, settings):
     from cma_portal.tasks import outbox_catch_up_task
 
     celery_app.conf.task_always_eager = False
@@ -100,8 +100,8 @@ def test_enqueue_swallows_a_dead_broker(caplog):
         enqueue_on_commit(outbox_catch_up_task)  # outside a transaction: at once, no raise
         assert (timezone.now() - started).total_seconds() < 10
     finally:
-        point_celery_at(celery_app, "memory://")
-        celery_app.conf.task_always_eager = True
+        point_celery_at(celery_app, settings.CELERY_BROKER_URL)
+        celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
     assert "could not start cma_portal.tasks.outbox_catch_up_task" in caplog.text
 
 
@@ -174,7 +174,7 @@ def test_catch_up_command_prints_counts(capsys, settings):
     call_command("catch_up")
     out = capsys.readouterr().out
     assert "cma_portal.tasks.outbox_catch_up_task: {'sent': 1}" in out
-    assert "applications.tasks.requeue_stale_pdfs_task: 0" in out
+    assert "applications.tasks.rendering.requeue_stale_pdfs_task: 0" in out
     assert len(mail.outbox) == 1
 
 

@@ -10,8 +10,8 @@ from django.core import mail
 from django.utils import timezone
 
 from actions.models import Action
-from applications.services import TransitionError
-from applications.services_letters import letter_submit
+from applications.errors import TransitionError
+from applications.services.letters import letter_submit
 from cma_portal.models import AuditEvent
 from tests.factories import (
     ApplicationFactory,
