@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Message, Submission
-from applications.selectors.access import application_editors
+from applications.selectors.editors import application_editors
 from applications.tasks import rendering
 from cma_portal import roles
 from cma_portal.emails import queue_email

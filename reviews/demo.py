@@ -7,6 +7,7 @@ row, laureates published.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from applications.states import State
 from reviews.errors import ReviewError
 from reviews.models import Assignment, Decision, Review
 from reviews.services.assignments import assignment_create, assignment_declare
+from reviews.services.decisions import decision_record
 from reviews.services.grids import reviewer_set_actions
 from reviews.services.reviews import review_save, review_start
 
@@ -82,4 +84,23 @@ def _submit_demo_review(assignment, reviewer):
         recommendation="fund_with_changes",
         actor=reviewer,
         submit=True,
+    )
+
+
+def decide(application, target, manager) -> None:
+    """The committee's decision for a demo dossier under review (passed to the applications'
+    demo seed)."""
+    outcome = {
+        State.SELECTED: Decision.Outcome.SELECTED,
+        State.WAITLISTED: Decision.Outcome.WAITLISTED,
+        State.NOT_SELECTED: Decision.Outcome.NOT_SELECTED,
+    }[target]
+    decision_record(
+        application=application,
+        outcome=outcome,
+        rationale="Projet solide, consortium complet."
+        if outcome == Decision.Outcome.SELECTED
+        else "Classement insuffisant.",
+        actor=manager,
+        aid_granted=Decimal("540000") if outcome == Decision.Outcome.SELECTED else None,
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application
-from applications.selectors.access import application_editors
+from applications.selectors.editors import application_editors
 from cma_portal.emails import queue_email
 from reviews.models import Assignment, Decision
 

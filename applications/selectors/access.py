@@ -1,11 +1,19 @@
-"""Role-scoped reads. Views fetch applications only through `get_application_for`."""
+"""Role-scoped reads. Views fetch an application through one accessor, `application_access_for`
+(or `get_application_for` when they only need the object): it returns the application the user
+may see, with what they may do with it, or raises 404 / PermissionDenied."""
+
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from applications.models import Application
+from applications.workflow import EDITOR, OWNER, STAFF, SYSTEM, Transition, available_transitions
 from cma_portal import roles
+
+# Capabilities a staff page may ask about an application (besides its transitions).
+APPLICATION_CAPABILITIES = ("screen_letters", "decide", "extend_deadline", "export", "assign_reviewers")
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
@@ -44,14 +52,45 @@ def is_editor(user, application: Application) -> bool:
     return application.collaborators.filter(user=user, accepted_at__isnull=False).exists()
 
 
-def application_editors(application: Application) -> list:
-    """The owner and the accepted co-editors (users): who receives what concerns the
-    application (transitions, staff messages, decisions)."""
-    editors = [application.owner]
-    editors += [
-        c.user
-        for c in application.collaborators.select_related("user").filter(
-            user__isnull=False, accepted_at__isnull=False
-        )
-    ]
-    return editors
+def actor_kinds(application: Application, user) -> set[str]:
+    """What `user` is to `application`, in the vocabulary of the workflow table."""
+    if user is None:
+        return {SYSTEM}
+    kinds: set[str] = set()
+    if application.owner_id == user.pk:
+        kinds |= {OWNER, EDITOR}
+    elif application.collaborators.filter(user=user, accepted_at__isnull=False).exists():
+        kinds.add(EDITOR)
+    if roles.may(user, "screen_letters"):
+        kinds.add(STAFF)
+    return kinds
+
+
+@dataclass(frozen=True)
+class ApplicationAccess:
+    """An application and what one user may do with it: the transitions of the workflow table
+    they may apply from its current state, and their capabilities on it. Views and templates
+    ask `may(...)`; the rule itself is written once, in the table and in `roles`."""
+
+    application: Application
+    kinds: frozenset[str]
+    capabilities: frozenset[str]
+    transitions: tuple[Transition, ...]
+
+    def may(self, action: str) -> bool:
+        """`action` is a transition name ("go") or a capability ("extend_deadline")."""
+        return action in self.capabilities or any(t.name == action for t in self.transitions)
+
+
+def application_access_for(user, pk: int, *, staff_only: bool = False) -> ApplicationAccess:
+    """The application `pk` and what `user` may do with it; 404 when they may not see it,
+    PermissionDenied on a staff page (`staff_only`) without the staff capability (which needs a
+    session that passed the second factor)."""
+    application = get_application_for(user, pk, staff_only=staff_only)
+    kinds = frozenset(actor_kinds(application, user))
+    return ApplicationAccess(
+        application=application,
+        kinds=kinds,
+        capabilities=frozenset(c for c in APPLICATION_CAPABILITIES if roles.may(user, c)),
+        transitions=tuple(available_transitions(application.state, set(kinds))),
+    )

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from applications import validators
 from applications.errors import TransitionError
 from applications.models import Application, Document, Message
-from applications.selectors.access import application_editors, is_editor
+from applications.selectors.access import is_editor
+from applications.selectors.editors import application_editors
 from cma_portal import roles
 from cma_portal.audit import audit_record
 from cma_portal.emails import queue_email

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from applications.errors import TransitionError
 from applications.models import Application, StaffNote
-from applications.selectors.access import application_editors
+from applications.selectors.editors import application_editors
 from applications.selectors.staff import format_deadline
 from applications.services.transitions import application_transition
 from applications.states import State

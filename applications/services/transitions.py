@@ -15,25 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.errors import TransitionError
 from applications.models import Application, ReferenceCounter
-from applications.workflow import EDITOR, OWNER, STAFF, SYSTEM, TRANSITIONS, Transition
-from cma_portal import roles
+from applications.selectors.access import actor_kinds
+from applications.workflow import TRANSITIONS, Transition
 from cma_portal.audit import audit_record
 
 __all__ = ["TransitionError", "actor_kinds", "application_transition", "next_reference"]
-
-
-def actor_kinds(application: Application, user) -> set[str]:
-    """What `user` is to `application`, in the vocabulary of the workflow table."""
-    if user is None:
-        return {SYSTEM}
-    kinds: set[str] = set()
-    if application.owner_id == user.pk:
-        kinds |= {OWNER, EDITOR}
-    elif application.collaborators.filter(user=user, accepted_at__isnull=False).exists():
-        kinds.add(EDITOR)
-    if roles.may(user, "screen_letters"):
-        kinds.add(STAFF)
-    return kinds
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -46,14 +46,6 @@ from applications.services.people import (
 from applications.states import State
 from cma_portal import roles
 from waves.selectors import waves_open_at
-
-
-def optional_url(name: str, *args) -> str | None:
-    """The URL of a page another part of the portal may or may not provide yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _require_editor(user, application):
@@ -320,8 +312,8 @@ def detail(request, pk):
             "can_edit_letter": editor and application.state == State.LI_DRAFT,
             "can_withdraw": application.owner_id == request.user.pk
             and application.state in State.open_states(),
-            "dossier_url": optional_url("applications:dossier", application.pk),
-            "messages_url": optional_url("applications:messages", application.pk),
+            "dossier_url": reverse("applications:dossier", args=[application.pk]),
+            "messages_url": reverse("applications:messages", args=[application.pk]),
             "problems": letter_problems(application) if application.state == State.LI_DRAFT else [],
         },
     )

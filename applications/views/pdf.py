@@ -53,7 +53,7 @@ def submission_pdf(request, pk: int, submission_id: int):
 @login_required
 @require_GET
 def submission_pdf_status(request, pk: int, submission_id: int):
-    """HTML fragment: the status and, when ready, the download links (polled by pdf_status.js)."""
+    """HTML fragment: the status and, when ready, the download links (polled by htmx, `hx-trigger="every 3s"`)."""
     submission, ready = _submission_for(request, pk, submission_id, verify=False)
     response = render(request, "pdf/status_fragment.html", {"submission": submission, "ready": ready})
     response["Cache-Control"] = "no-store"

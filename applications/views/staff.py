@@ -25,7 +25,7 @@ from applications.forms.staff import (
     StaffNoteForm,
 )
 from applications.models import Document
-from applications.selectors.access import get_application_for
+from applications.selectors.access import ApplicationAccess, application_access_for
 from applications.selectors.staff import format_deadline, screening_applications, screening_detail_context
 from applications.services import messages as message_services
 from applications.services import screening as screening_services
@@ -44,13 +44,22 @@ SORTABLE = (
 
 
 def _require(user, capability: str = "screen_letters") -> None:
+    """List pages (no application yet): the capability alone."""
     if not roles.may(user, capability):
         raise PermissionDenied
 
 
-def _staff_application(request, pk):
+def _staff_access(request, pk, capability: str = "screen_letters") -> ApplicationAccess:
+    """The application and what this user may do with it; 403 without `capability`."""
     _require(request.user)
-    return get_application_for(request.user, pk, staff_only=True)
+    access = application_access_for(request.user, pk, staff_only=True)
+    if not access.may(capability):
+        raise PermissionDenied
+    return access
+
+
+def _staff_application(request, pk, capability: str = "screen_letters"):
+    return _staff_access(request, pk, capability).application
 
 
 def _sort_columns(request) -> list[dict]:
@@ -138,13 +147,14 @@ def _letter_rows(applications):
 
 
 def _render_detail(request, application, status=200, **forms):
-    state = application.state
+    access = application_access_for(request.user, application.pk, staff_only=True)
     context = {
         "title": _("Candidature %(reference)s") % {"reference": application.display_reference},
         "application": application,
         "State": State,
-        "can_screen": state == State.LI_SUBMITTED,
-        "can_extend": state == State.DOSSIER_DRAFT,
+        # What to offer comes from the workflow table (transitions this user may apply now).
+        "can_screen": any(access.may(name) for name in ("request_correction", "go", "no_go")),
+        "can_extend": access.may("extend_deadline") and application.state == State.DOSSIER_DRAFT,
         "correction_form": forms.get("correction_form") or CorrectionForm(prefix="correction"),
         "go_form": forms.get("go_form") or GoForm(prefix="go"),
         "no_go_form": forms.get("no_go_form") or NoGoForm(prefix="nogo"),
@@ -200,8 +210,7 @@ def request_correction(request, pk):
 @login_required
 @require_POST
 def go(request, pk):
-    application = _staff_application(request, pk)
-    _require(request.user, "decide")
+    application = _staff_application(request, pk, "decide")
     return _act(
         request,
         application,
@@ -222,8 +231,7 @@ def go(request, pk):
 @login_required
 @require_POST
 def no_go(request, pk):
-    application = _staff_application(request, pk)
-    _require(request.user, "decide")
+    application = _staff_application(request, pk, "decide")
     return _act(
         request,
         application,
@@ -239,8 +247,7 @@ def no_go(request, pk):
 @login_required
 @require_POST
 def extend_deadline(request, pk):
-    application = _staff_application(request, pk)
-    _require(request.user, "extend_deadline")
+    application = _staff_application(request, pk, "extend_deadline")
     return _act(
         request,
         application,

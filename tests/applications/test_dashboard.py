@@ -161,7 +161,7 @@ def test_receipt_shows_pdf_status_then_link_when_ready(client):
     client.force_login(application.owner)
     url = f"/candidatures/{application.pk}/depots/{submission.pk}/"
     page = client.get(url).content.decode()
-    assert "en cours de génération" in page and "data-pdf-status-url" in page
+    assert "en cours de génération" in page and "hx-get=" in page
     pending = client.get(url + "pdf/")
     assert pending.status_code == 202 and "en cours de génération" in pending.content.decode()
     submission_render_pdf(submission_id=submission.pk, force=True)

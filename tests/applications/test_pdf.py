@@ -166,9 +166,9 @@ def test_pending_page_then_download(client_for, dossier_submission):
     response = client.get(pdf_url)
     assert response.status_code == 202
     assert "en cours de génération" in response.content.decode()
-    assert "js/pdf_status.js" in response.content.decode()
+    assert "django_htmx/htmx-2.min.js" in response.content.decode()
     fragment = client.get(status_url).content.decode()
-    assert f'data-pdf-status-url="{status_url}"' in fragment
+    assert f'hx-get="{status_url}"' in fragment and 'hx-trigger="every 3s"' in fragment
     assert client.get(zip_url).status_code == 202
 
     submission_render_pdf(submission_id=dossier_submission.pk)

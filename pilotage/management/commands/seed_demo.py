@@ -12,8 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import Action
+from applications import demo as application_demo
 from cma_portal import roles
 from cma_portal.models import User
+from reviews import demo as review_demo
 from waves.models import Call, Wave
 
 DEMO_PASSWORD = "demo-cma-2026!"  # noqa: S105 — printed for development only, never in production
@@ -93,11 +95,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo users created; passwords are not printed outside development.")
 
     def _seed_applications(self, users, wave, extra):
-        from applications import demo as application_demo
-
-        application_demo.seed(users=users, wave=wave, extra=extra, stdout=self.stdout)
-        try:
-            from reviews import demo as review_demo
-        except ImportError:  # the review app's demo data comes with the review module
-            return
+        application_demo.seed(
+            users=users, wave=wave, extra=extra, stdout=self.stdout, decide=review_demo.decide
+        )
         review_demo.seed(users=users, wave=wave, stdout=self.stdout)
