@@ -7,36 +7,16 @@ A broker outage only delays them: the periodic catch-up sends what is still pend
 (`cma_portal/outbox.py`, which also retries transient SMTP errors with backoff).
 """
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
-from django.template import Context
-from django.template.loader import get_template, render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from cma_portal.mail import render_email, send_email_now
+from cma_portal.models import OutboxEmail
+from cma_portal.outbox import outbox_first_attempt_at
+from cma_portal.tasks import deliver_outbox_emails_task
+from cma_portal.tasks_dispatch import enqueue_on_commit
 
-def _render_plain(name: str, context: dict) -> str:
-    """Render a plain-text template without HTML escaping: a wave called « Vague d'automne »
-    must reach the subject and text body as typed, not as `d&#x27;automne`."""
-    return get_template(name).template.render(Context(context, autoescape=False))
-
-
-def render_email(template: str, context: dict, language: str = "fr") -> tuple[str, str, str]:
-    ctx = {"site_url": settings.SITE_URL, **context}
-    with translation.override(language or "fr"):
-        subject = _render_plain(f"emails/{template}_subject.txt", ctx).strip()
-        text = _render_plain(f"emails/{template}.txt", ctx)
-        html = render_to_string(f"emails/{template}.html", ctx)
-    return " ".join(subject.split()), text, html
-
-
-def send_email_now(*, to: str, template: str, context: dict, language: str = "fr") -> None:
-    subject, text, html = render_email(template, context, language)
-    message = EmailMultiAlternatives(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=text, to=[to]
-    )
-    message.attach_alternative(html, "text/html")
-    message.send()
+__all__ = ["queue_email", "render_email", "send_email_now"]
 
 
 def queue_email(*, recipients, template: str, context: dict) -> None:
@@ -46,11 +26,6 @@ def queue_email(*, recipients, template: str, context: dict) -> None:
 
     `context` must be JSON-serialisable: it is stored with the row.
     """
-    from cma_portal.models import OutboxEmail
-    from cma_portal.outbox import outbox_first_attempt_at
-    from cma_portal.tasks import deliver_outbox_emails_task
-    from cma_portal.tasks_dispatch import enqueue_on_commit
-
     User = get_user_model()
     targets: list[tuple[str, str]] = []
     seen: set[str] = set()

@@ -72,7 +72,7 @@ def outbox_deliver(*, email_id: int, due_only: bool = False, now: datetime | Non
     `due_only` (the catch-up): only a row whose `next_attempt_at` has passed. Otherwise (the
     task sent on commit) also a row never tried yet, whatever its `next_attempt_at`.
     """
-    from cma_portal.emails import send_email_now
+    from cma_portal.mail import send_email_now
 
     now = now or timezone.now()
     claimable = OutboxEmail.objects.filter(pk=email_id, state=State.PENDING)

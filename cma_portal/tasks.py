@@ -9,7 +9,7 @@
 
 from celery import shared_task
 
-from cma_portal.emails import send_email_now
+from cma_portal.mail import send_email_now
 from cma_portal.outbox import is_transient, outbox_catch_up, outbox_deliver_many, retry_countdown
 
 __all__ = ["is_transient", "retry_countdown"]
