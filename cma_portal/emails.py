@@ -7,6 +7,9 @@ A broker outage only delays them: the periodic catch-up sends what is still pend
 (`cma_portal/outbox.py`, which also retries transient SMTP errors with backoff).
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -16,7 +19,7 @@ from cma_portal.outbox import outbox_first_attempt_at
 from cma_portal.tasks import deliver_outbox_emails_task
 from cma_portal.tasks_dispatch import enqueue_on_commit
 
-__all__ = ["queue_email", "render_email", "send_email_now"]
+__all__ = ["queue_email", "queue_emails_batch", "render_email", "send_email_now"]
 
 
 def queue_email(*, recipients, template: str, context: dict) -> None:
@@ -43,7 +46,7 @@ def queue_email(*, recipients, template: str, context: dict) -> None:
     if not targets:
         return
     now = timezone.now()
-    rows = OutboxEmail.objects.bulk_create(
+    rows = [
         OutboxEmail(
             to=email,
             language=language,
@@ -53,5 +56,35 @@ def queue_email(*, recipients, template: str, context: dict) -> None:
             next_attempt_at=outbox_first_attempt_at(now),
         )
         for email, language in targets
-    )
-    enqueue_on_commit(deliver_outbox_emails_task, [row.pk for row in rows])
+    ]
+    batch = _batch.get()
+    if batch is not None:
+        batch.extend(rows)
+        return
+    _write(rows)
+
+
+def _write(rows: list[OutboxEmail]) -> None:
+    if rows:
+        created = OutboxEmail.objects.bulk_create(rows)
+        enqueue_on_commit(deliver_outbox_emails_task, [row.pk for row in created])
+
+
+_batch: ContextVar[list | None] = ContextVar("queue_email_batch", default=None)
+
+
+@contextmanager
+def queue_emails_batch():
+    """Inside this block, `queue_email` collects its rows; they are written with one INSERT
+    (and one task started on commit) when the block ends without error. For loops that queue
+    many emails in one transaction (the reminder sweep): a fixed number of queries per batch."""
+    if _batch.get() is not None:  # already batching: the outer block writes
+        yield
+        return
+    rows: list[OutboxEmail] = []
+    token = _batch.set(rows)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    _write(rows)

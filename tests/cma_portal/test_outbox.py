@@ -235,3 +235,17 @@ def test_concurrent_senders_send_once():
         thread.join(60)
     assert outcomes.count("sent") == 40 and outcomes.count("skipped") == 7 * 40
     assert sorted(m.to[0] for m in mail.outbox) == sorted(f"p{n}@exemple.fr" for n in range(40))
+
+
+def test_batch_writes_its_rows_at_once_and_nothing_on_error(django_assert_num_queries):
+    from cma_portal.emails import queue_emails_batch
+
+    with queue_emails_batch():
+        with django_assert_num_queries(0):
+            queue_email(recipients=["a@exemple.fr"], template="expired", context=CONTEXT)
+            queue_email(recipients=["b@exemple.fr", "c@exemple.fr"], template="expired", context=CONTEXT)
+    assert OutboxEmail.objects.count() == 3
+    with pytest.raises(RuntimeError), queue_emails_batch():
+        queue_email(recipients=["d@exemple.fr"], template="expired", context=CONTEXT)
+        raise RuntimeError("the batch fails")
+    assert not OutboxEmail.objects.filter(to="d@exemple.fr").exists()
