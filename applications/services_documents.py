@@ -5,6 +5,7 @@ import hashlib
 from django.core.files.base import File
 from django.db import transaction
 
+from cma_portal import uploads
 from cma_portal.audit import audit_record
 
 from .models import Application, ConsortiumPartner, Document
@@ -72,6 +73,8 @@ def document_store(
         uploaded_by=user if getattr(user, "pk", None) else None,
         partner=partner,
         message=message,
+        # The verdict of the upload's validation; a file nobody scanned stays "pending".
+        scan_status=getattr(uploads.checked_upload(uploaded_file), "scan_status", uploads.ScanStatus.PENDING),
     )
     # The storage name comes from `document_upload_to` (random); the original name is kept apart.
     document.file.save("upload", File(uploaded_file), save=False)
