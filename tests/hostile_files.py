@@ -276,7 +276,7 @@ def pdf_followed_by_html() -> bytes:
     # A page content of 2 kB, so that the HTML lies beyond the first kilobyte.
     return build_pdf(
         extra_objects=(_stream(b"", b"0 0 m\n" * 400),),
-        tail=b"<html><body><script>document.location='https://example.org/'</script></body></html>\n"
+        tail=b"<html><body><script>document.location='https://example.org/'</script></body></html>\n",
     )
 
 

@@ -1,9 +1,9 @@
 """Hostile-file defences for every upload of the portal, independent of any feature app.
 
-`check_upload(file, accept=…)` is the one entry point: it recognises the file by its bytes,
-inspects it in a child process bounded in time and memory (archives before any parser, PDFs
-stream by stream, see `archive`, `pdf`, `sandbox`), refuses macros unless allowed, then has
-ClamAV scan it when `CLAMAV_SOCKET` is set. Every refusal is a `ValidationError` with a French
+`check_upload(file, accept=…)` is the one entry point: ClamAV scans it when `CLAMAV_SOCKET` is
+set, then it is recognised by its bytes and inspected in a child process bounded in time and
+memory (archives before any parser, PDFs stream by stream, see `archive`, `pdf`, `sandbox`), and
+macros are refused unless allowed. Every refusal is a `ValidationError` with a French
 message. The verdict is attached to the file object (`checked_upload(file)`) so that the
 service storing it records the content type and the scan state without judging it twice.
 
@@ -205,12 +205,7 @@ def check_upload(
     too, with a "réessayez" message (fail closed: a file accepted unscanned could be frozen in
     a submission and handed to staff before anyone scans it)."""
     data = read_upload(uploaded_file)
-    try:
-        verdict = run_inspection(data, accept=frozenset(accept), limits=Limits.from_settings())
-    except Refused as refused:
-        raise refusal(refused.code, refused.params, type_message=type_message, type_code=type_code) from None
-    if verdict["macros"] and not allow_macros:
-        raise refusal("macros")
+    # The scanner first: it knows a virus whatever the file claims to be (EICAR is not a PDF).
     try:
         status, signature = _scan([data])
     except clamav.ScannerUnavailable as error:
@@ -222,6 +217,12 @@ def check_upload(
             _("Ce fichier contient un virus (%(signature)s) ; il est refusé.") % {"signature": signature},
             code="infected",
         )
+    try:
+        verdict = run_inspection(data, accept=frozenset(accept), limits=Limits.from_settings())
+    except Refused as refused:
+        raise refusal(refused.code, refused.params, type_message=type_message, type_code=type_code) from None
+    if verdict["macros"] and not allow_macros:
+        raise refusal("macros")
     checked = CheckedUpload(
         content_type=verdict["content_type"],
         page_count=verdict["page_count"],
