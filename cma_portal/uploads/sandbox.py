@@ -37,6 +37,18 @@ def _child(write_fd: int, data: bytes, accept: frozenset[str], limits: Limits) -
         os._exit(0)
 
 
+def _high_water_mark(pid: int) -> int:
+    """The peak resident memory of process `pid`, in bytes (0 if unknown)."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def run_inspection(data: bytes, *, accept: frozenset[str], limits: Limits) -> dict:
     """The verdict of `child.inspect_file` on `data`, computed in a bounded child process.
     Raises `Refused` (including "too_complex" when the child ran out of memory, time or CPU)."""
@@ -64,10 +76,14 @@ def run_inspection(data: bytes, *, accept: frozenset[str], limits: Limits) -> di
             chunks.append(chunk)
     finally:
         os.close(read_fd)
+        killed_at = None
         if chunks is None:
+            killed_at = _high_water_mark(pid)
             os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
     last_stats.clear()
+    if killed_at is not None:
+        last_stats["peak_rss_at_kill"] = killed_at
     last_stats["seconds"] = time.monotonic() - started
     try:
         message = pickle.loads(b"".join(chunks)) if chunks else None  # noqa: S301 — our own child
