@@ -6,11 +6,10 @@ import logging
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
 
+from applications.models import Document
+from applications.scanning import document_scan
 from cma_portal import uploads
 from cma_portal.uploads.clamav import ScannerUnavailable
-
-from .models import Document
-from .scanning import document_scan
 
 logger = logging.getLogger(__name__)
 

@@ -5,10 +5,9 @@ stored while the scanner was off stays "pending" and is scanned here, by `docume
 is about to be served, or in bulk by `manage.py scan_documents`.
 """
 
+from applications.models import Document
 from cma_portal import uploads
 from cma_portal.audit import audit_record
-
-from .models import Document
 
 
 def document_scan(*, document: Document) -> str:
