@@ -344,11 +344,6 @@ ALLOWED_TYPES = {
 _KIND_BY_CONTENT_TYPE = {content_type: kind for kind, content_type in ALLOWED_TYPES.items()}
 
 
-def sniff_document_type(uploaded) -> str | None:
-    """The allowlisted type of `uploaded`, read from its bytes (never from its name), or None."""
-    return _KIND_BY_CONTENT_TYPE.get(validators.recognised_content_type(uploaded))
-
-
 class FurtherDocumentForm(DsfrBaseForm):
     label = forms.CharField(label=_("Intitulé du document"), max_length=255)
     file = forms.FileField(

@@ -27,8 +27,9 @@ HOSTILE_PDFS = {
     "pdf-then-html": (hf.pdf_followed_by_html, "suivi d'autres données"),
     "html-with-pdf-header": (hf.html_with_pdf_header, "précèdent l'en-tête PDF"),
     "truncated": (hf.truncated_pdf, "tronqué"),
-    "encrypted": (hf.encrypted_pdf, "mot de passe"),
 }
+# The PDF slots refused encrypted PDFs already; message attachments did not look inside.
+ATTACHMENT_ONLY = {"encrypted": (hf.encrypted_pdf, "mot de passe")}
 HOSTILE_WORKBOOKS = {
     "shared-strings-bomb": (hf.shared_strings_bomb_xlsx, "bombe de décompression"),
     "ratio-bomb": (hf.ratio_bomb_xlsx, "bombe de décompression"),
@@ -133,8 +134,8 @@ def test_further_document_refuses_hostile_file_and_keeps_the_label(client, make,
 
 @pytest.mark.parametrize(
     ("make", "words"),
-    [*HOSTILE_PDFS.values(), *HOSTILE_WORKBOOKS.values()],
-    ids=[*HOSTILE_PDFS.keys(), *HOSTILE_WORKBOOKS.keys()],
+    [*HOSTILE_PDFS.values(), *HOSTILE_WORKBOOKS.values(), *ATTACHMENT_ONLY.values()],
+    ids=[*HOSTILE_PDFS.keys(), *HOSTILE_WORKBOOKS.keys(), *ATTACHMENT_ONLY.keys()],
 )
 def test_message_attachment_refuses_hostile_file_and_keeps_the_text(client, make, words):
     letter = SubmittedLetterFactory()
@@ -184,3 +185,13 @@ def test_infected_document_is_never_downloadable(client):
     response = client.get(f"/candidatures/{application.pk}/dossier/documents/{document.pk}/")
     assert response.status_code == 403
     assert "virus" in response.content.decode()
+
+
+def test_macro_flag_is_editable_in_the_django_admin(rf):
+    from django.contrib import admin
+
+    from waves.models import Call
+
+    form = admin.site._registry[Call].get_form(rf.get("/admin/"))
+    assert "allow_macro_workbooks" in form.base_fields
+    assert form.base_fields["allow_macro_workbooks"].initial is False
