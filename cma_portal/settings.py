@@ -231,7 +231,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # Health probes are called over plain HTTP by the orchestrator.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # Portal-specific settings.
 APPLICATION_REFERENCE_PREFIX = "CMA-SN"
@@ -267,3 +267,99 @@ COLLABORATOR_INVITATION_DAYS = env.int("COLLABORATOR_INVITATION_DAYS", default=3
 
 # Back to a pending staff invitation after signing up or logging in (cma_portal/adapters.py).
 ACCOUNT_ADAPTER = "cma_portal.adapters.AccountAdapter"
+
+# --- Beyond one machine (docs/operations.md) -------------------------------------------------
+# Files: uploaded documents, generated PDFs and bundles go through Django's storage API. Local
+# disk (MEDIA_ROOT) by default; an S3-compatible object store with MEDIA_STORAGE=s3, so that
+# every web node and worker sees the same files. Files are never public: the bucket stays
+# private and every download streams through a view that checks permission first.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="disk")
+if MEDIA_STORAGE not in ("disk", "s3"):
+    raise environ.ImproperlyConfigured("MEDIA_STORAGE must be 'disk' or 's3'.")
+
+
+def s3_storage_options(**overrides) -> dict:
+    """Options of django-storages' S3Storage, from the environment (AWS_* names, as boto)."""
+    options = {
+        "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default="cma-portal-media"),
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        # S3-compatible servers (MinIO, moto, Garage) want path-style addressing.
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path"),
+        "signature_version": "s3v4",
+        "default_acl": None,  # the bucket's own policy: private
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        # Like the disk: a second file under an existing name gets a suffix, never overwrites.
+        "file_overwrite": False,
+    }
+    options.update(overrides)
+    return options
+
+
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_storage_options()}
+
+# Embedded mode (`make run`): beat and a worker without Redis, on kombu's filesystem transport
+# under var/broker. The web process keeps running its own tasks inline (eager); the worker
+# consumes what beat publishes, on the one schedule of cma_portal/celery.py.
+EMBEDDED_BROKER_DIR = env.str("EMBEDDED_BROKER_DIR", default="")
+if EMBEDDED_BROKER_DIR and not REDIS_URL:
+    _broker_dir = Path(EMBEDDED_BROKER_DIR)
+    for _sub in ("queue", "processed"):
+        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "store_processed": False,
+    }
+
+# Metrics for Prometheus at /metrics (cma_portal/metrics.py). Never public: a scraper presents
+# `Authorization: Bearer $METRICS_TOKEN`, or comes from an address in METRICS_ALLOWED_IPS
+# (addresses or networks). Anyone else gets a 404. With neither set, nobody gets them.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+INSTALLED_APPS.append("django_prometheus")
+MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+# Cache timings: the same backends, timed (cma_portal/metrics.py). Query timings are taken by an
+# execute wrapper installed on every new database connection (same module).
+_TIMED_CACHES = {
+    "django.core.cache.backends.redis.RedisCache": "cma_portal.metrics.TimedRedisCache",
+    "django.core.cache.backends.locmem.LocMemCache": "cma_portal.metrics.TimedLocMemCache",
+}
+CACHES["default"]["BACKEND"] = _TIMED_CACHES.get(CACHES["default"]["BACKEND"], CACHES["default"]["BACKEND"])
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# Every request gets an id (X-Request-ID from the load balancer, or a new one), sent back in the
+# response, written in every log line and carried to the Celery tasks the request starts.
+MIDDLEWARE.insert(1, "cma_portal.observability.RequestIdMiddleware")
+# JSON lines in production (one object per line, for the log collector), text in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+LOGGING["filters"] = {"request_id": {"()": "cma_portal.observability.RequestIdFilter"}}
+LOGGING["formatters"] = {
+    "json": {"()": "cma_portal.observability.JsonFormatter"},
+    "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+}
+LOGGING["handlers"]["console"].update({"filters": ["request_id"], "formatter": LOG_FORMAT})
+
+# Error reporting to Sentry (or any server speaking its protocol: GlitchTip, Bugsink): off
+# unless SENTRY_DSN is set. No personal data is sent (send_default_pii=False).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

@@ -17,6 +17,8 @@ from actions.models import Action
 from waves.models import Call
 from waves.selectors import waves_open_at
 
+from .object_storage import check_object_store
+
 logger = logging.getLogger(__name__)
 
 
@@ -101,10 +103,12 @@ def _check_redis() -> str | None:
 @never_cache
 @require_GET
 def readyz(request):
-    """Ready to serve: the database answers and, when configured, Redis too. 503 otherwise."""
+    """Ready to serve: the database and the file store answer and, when configured, Redis too.
+    503 otherwise."""
     checks = {
         "database": _check_database(),
         "redis": _check_redis() if settings.REDIS_URL else "not configured",
+        "object_store": check_object_store(),
     }
     failed = {name: error for name, error in checks.items() if error and error != "not configured"}
     payload = {
