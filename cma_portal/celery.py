@@ -32,7 +32,6 @@ app.conf.beat_schedule = {
 # Request ids into task headers, task outcomes counted for /metrics.
 from . import observability  # noqa: E402, F401
 
-
 # Tests only (tests/cma_portal/test_embedded_scheduler.py): every entry above runs every
 # CELERY_BEAT_EVERY_SECONDS seconds. The same jobs from the same table, a shorter period.
 if os.environ.get("CELERY_BEAT_EVERY_SECONDS"):
