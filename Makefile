@@ -1,5 +1,6 @@
 # Portail CMA — developer commands. Needs only python3 (and make); see docs and DESIGN "Run modes".
-#   make run        embedded mode: SQLite, eager tasks, console emails, demo data
+#   make run        embedded mode: SQLite, eager tasks, console emails, demo data, and a Celery
+#                   worker with beat on a filesystem broker for the periodic jobs (no Redis)
 #   make run-stack  PostgreSQL + Redis, with web, Celery worker and beat under honcho
 #   make test       lint, format check, migrations check, pytest (PYTEST_ARGS="..." to pass options)
 
@@ -53,8 +54,12 @@ migrate: venv
 seed: migrate
 	$(PY) manage.py seed_demo
 
+# The web server and a worker with beat (Procfile.embedded): reminders, expiry, announcements
+# and every other periodic job run on their own schedule, on kombu's filesystem transport.
+run: export EMBEDDED_BROKER_DIR ?= var/broker
 run: venv messages migrate seed
-	$(PY) manage.py runserver 127.0.0.1:8000
+	mkdir -p var
+	$(PY) -m honcho start -f Procfile.embedded
 
 # --- full stack -----------------------------------------------------------------------------
 # DATABASE_URL / REDIS_URL from the environment win over the defaults above.

@@ -78,7 +78,9 @@ def metrics_view(request):
         registry.register(PortalCollector())
     else:
         registry = prometheus_client.REGISTRY
-    return HttpResponse(prometheus_client.generate_latest(registry), content_type=prometheus_client.CONTENT_TYPE_LATEST)
+    return HttpResponse(
+        prometheus_client.generate_latest(registry), content_type=prometheus_client.CONTENT_TYPE_LATEST
+    )
 
 
 # --- database timings ----------------------------------------------------------------------------
@@ -219,7 +221,9 @@ class PortalCollector:
         from .observability import TASK_STATES, task_counter_key
 
         tasks = CounterMetricFamily(
-            "cma_celery_tasks", "Celery tasks finished, by task and outcome (all workers).", labels=["task", "state"]
+            "cma_celery_tasks",
+            "Celery tasks finished, by task and outcome (all workers).",
+            labels=["task", "state"],
         )
         names = sorted(name for name in current_app.tasks if not name.startswith("celery."))
         keys = {task_counter_key(name, state): (name, state) for name in names for state in TASK_STATES}
@@ -232,7 +236,9 @@ class PortalCollector:
             tasks.add_metric([name, state], float(values.get(key) or 0))
         yield tasks
 
-        queue = GaugeMetricFamily("cma_celery_queue_length", "Messages waiting in the broker.", labels=["queue"])
+        queue = GaugeMetricFamily(
+            "cma_celery_queue_length", "Messages waiting in the broker.", labels=["queue"]
+        )
         try:
             for name, length in queue_lengths().items():
                 queue.add_metric([name], length)

@@ -96,7 +96,10 @@ _task_tokens: dict[str, tuple] = {}
 
 @signals.task_prerun.connect
 def _enter_task(sender=None, task_id=None, task=None, **kwargs):
-    request_id = task.request.get("request_id") if task is not None else None
+    request_id = None
+    if task is not None:
+        # A worker merges custom message headers into the request; `apply()` nests them.
+        request_id = task.request.get("request_id") or (task.request.get("headers") or {}).get("request_id")
     # An eager task runs inside the request: it keeps the request's id.
     tokens = (_task.set((getattr(task, "name", "?"), task_id)),)
     if request_id:

@@ -193,7 +193,10 @@ def test_migrate_media_reports_files_referenced_but_nowhere(s3_media, tmp_path):
 
 
 def test_migrate_media_refuses_when_files_are_still_on_disk(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
     with pytest.raises(CommandError, match="MEDIA_STORAGE=s3"):
         call_command("migrate_media", source=str(tmp_path))
 

@@ -79,10 +79,14 @@ class Command(BaseCommand):
             copied += 1
 
         missing = sorted(name for name in referenced_names() - on_disk if not target.exists(name))
-        problems.extend(f"{name}: referenced by the database, neither on disk nor in the bucket" for name in missing)
+        problems.extend(
+            f"{name}: referenced by the database, neither on disk nor in the bucket" for name in missing
+        )
 
         verb = "to copy" if dry_run else "copied and verified"
-        self.stdout.write(f"{copied} {verb}, {skipped} already in the bucket (same SHA-256), {len(problems)} problem(s)")
+        self.stdout.write(
+            f"{copied} {verb}, {skipped} already in the bucket (same SHA-256), {len(problems)} problem(s)"
+        )
         for problem in problems:
             self.stderr.write(problem)
         if problems:
