@@ -8,4 +8,4 @@ class CmaPortalConfig(AppConfig):
 
     def ready(self):
         # Query timings on every database connection, metrics registered (cma_portal/metrics.py).
-        from . import metrics  # noqa: F401
+        from cma_portal import metrics  # noqa: F401

@@ -218,7 +218,7 @@ class PortalCollector:
         from celery import current_app
         from django.core.cache import cache
 
-        from .observability import TASK_STATES, task_counter_key
+        from cma_portal.observability import TASK_STATES, task_counter_key
 
         tasks = CounterMetricFamily(
             "cma_celery_tasks",

@@ -441,7 +441,8 @@ def test_two_web_nodes_and_two_workers_survive_losing_one_of_each(tmp_path, s3_m
         s.value
         for s in samples
         if s.name == "cma_celery_tasks_total"
-        and s.labels == {"task": "applications.tasks.render_submission_pdf_task", "state": "succeeded"}
+        and s.labels
+        == {"task": "applications.tasks.rendering.render_submission_pdf_task", "state": "succeeded"}
     )
     assert letter_posts > 0 and rendered >= len(submissions)
     assert any(s.name == "cma_db_query_seconds_count" for s in samples)

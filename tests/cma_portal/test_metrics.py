@@ -16,7 +16,7 @@ import redis
 from django.conf import settings as django_settings
 from prometheus_client.parser import text_string_to_metric_families
 
-from applications.tasks import expire_dossiers_task
+from applications.tasks.periodic import expire_dossiers_task
 from cma_portal.celery import app as celery_app
 from cma_portal.observability import JsonFormatter, RequestIdFilter, _request_id, count_task
 from cma_portal.tasks import send_email_task
@@ -88,7 +88,7 @@ def test_metrics_report_views_database_cache_tasks_and_work_waiting(client, metr
     submit_snapshot(dossier())  # one PDF waiting to be rendered
     client.get("/")
     client.get("/readyz")
-    count_task("applications.tasks.render_submission_pdf_task", "failed")
+    count_task("applications.tasks.rendering.render_submission_pdf_task", "failed")
     expire_dossiers_task.delay()  # eager: runs here, counted like in a worker
 
     samples = scrape(client, HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
@@ -101,9 +101,9 @@ def test_metrics_report_views_database_cache_tasks_and_work_waiting(client, metr
     assert sum(s.value for s in samples["cma_db_query_seconds_count"]) > 0
     assert sum(s.value for s in samples["cma_cache_operation_seconds_count"]) > 0
     tasks = {(s.labels["task"], s.labels["state"]): s.value for s in samples["cma_celery_tasks_total"]}
-    assert tasks[("applications.tasks.render_submission_pdf_task", "failed")] == 1
-    assert tasks[("applications.tasks.expire_dossiers_task", "succeeded")] == 1
-    assert tasks[("applications.tasks.send_reminders_task", "succeeded")] == 0
+    assert tasks[("applications.tasks.rendering.render_submission_pdf_task", "failed")] == 1
+    assert tasks[("applications.tasks.periodic.expire_dossiers_task", "succeeded")] == 1
+    assert tasks[("applications.tasks.periodic.send_reminders_task", "succeeded")] == 0
     assert samples["cma_pdfs_pending"][0].value == 1
 
 
