@@ -201,10 +201,10 @@ def outbox_backlog() -> int | None:
     except LookupError:
         return None
     fields = {field.name for field in outbox._meta.get_fields()}
+    if "state" in fields:  # pending or being sent; failed ones are an alert of their own
+        return outbox.objects.filter(state__in=("pending", "sending")).count()
     if "sent_at" in fields:
         return outbox.objects.filter(sent_at__isnull=True).count()
-    if "status" in fields:
-        return outbox.objects.exclude(status="sent").count()
     return None
 
 
