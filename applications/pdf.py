@@ -214,7 +214,7 @@ def submission_render_pdf(*, submission_id: int, force: bool = False) -> Submiss
 
     Idempotent: when the PDF is ready and its file matches the recorded SHA-256, nothing is
     done unless `force`. On failure the status becomes "failed" (the task retries) and the error
-    propagates. Side effects: the file under MEDIA_ROOT/submissions/, the fields `pdf`,
+    propagates. Side effects: the file `submissions/…` in the default storage (disk or bucket), the fields `pdf`,
     `pdf_status`, `pdf_rendered_at`, `pdf_sha256`; the previous file is replaced.
     """
     submission = Submission.objects.get(pk=submission_id)
