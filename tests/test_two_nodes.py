@@ -26,6 +26,7 @@ import email
 import hashlib
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -261,6 +262,7 @@ def test_two_web_nodes_and_two_workers_survive_losing_one_of_each(tmp_path, s3_m
         # --- the load ----------------------------------------------------------------------------
         acknowledged: dict[int, str] = {}  # application pk -> receipt path
         in_flight_submits: set[int] = set()
+        retry_outcomes: dict[int, int] = {}
         receipts: list[str] = []
         ack_lock = threading.Lock()
         done = threading.Event()
@@ -306,7 +308,17 @@ def test_two_web_nodes_and_two_workers_survive_losing_one_of_each(tmp_path, s3_m
                     # went through (checked below: one submission per application).
                     with ack_lock:
                         in_flight_submits.add(application.pk)
-                    response = submit(retry=True)
+                    # The user reloads the letter (the balancer sends it to the surviving node):
+                    # still a draft, they submit again with the page's current version; gone
+                    # through, the page no longer offers the form.
+                    reloaded = balancer.request(session, "GET", letter_path, node=other)
+                    version = re.search(r'name="version" value="(\d+)"', reloaded.text if reloaded else "")
+                    if reloaded is None or reloaded.status_code != 200 or version is None:
+                        continue
+                    item = {**item, "form": {**item["form"], "version": version.group(1)}}
+                    response = submit(item=item, retry=True)
+                if application.pk in in_flight_submits:
+                    retry_outcomes[application.pk] = response.status_code
                 if response.status_code != 302 or "/depots/" not in response.headers.get("Location", ""):
                     assert application.pk in in_flight_submits, (response.status_code, response.text[:2000])
                     continue
@@ -360,7 +372,16 @@ def test_two_web_nodes_and_two_workers_survive_losing_one_of_each(tmp_path, s3_m
                 mails = len(sink.messages)
             return ready and mails >= len(submissions) and submissions
 
-        wait_for(drained, DRAIN_TIMEOUT, "PDFs rendered and emails sent", details=details, interval=1)
+        def drain_details():
+            states = Counter(Submission.objects.filter(kind="letter").values_list("pdf_status", flat=True))
+            with sink.lock:
+                subjects = [str(m["Subject"]) for m in sink.messages]
+            workers = "\n".join(
+                f"--- {p.name} ---\n{p.log()[-3000:]}" for p in processes if "worker" in p.name
+            )
+            return f"PDF states {dict(states)}, {len(subjects)} emails: {subjects}\n{workers}"
+
+        wait_for(drained, DRAIN_TIMEOUT, "PDFs rendered and emails sent", details=drain_details, interval=1)
         time.sleep(3)  # anything sent twice would arrive now
 
         # Every acknowledged letter readable from the surviving node, as uploaded.
@@ -398,7 +419,7 @@ def test_two_web_nodes_and_two_workers_survive_losing_one_of_each(tmp_path, s3_m
     assert len(acknowledged) + len(in_flight_submits - set(acknowledged)) == APPLICANTS
     # A submit in flight whose retry was refused had gone through: submitted once, as the user
     # sees on their dashboard.
-    assert all(per_application[pk] == 1 for pk in in_flight_submits - set(acknowledged))
+    assert all(per_application[pk] == 1 for pk in in_flight_submits - set(acknowledged)), retry_outcomes
 
     # One PDF object per submission, under its first name: nothing rendered twice.
     pdf_keys = s3_media.keys("submissions/")
