@@ -42,6 +42,8 @@ from django.views.decorators.http import require_GET
 from prometheus_client import Counter, Histogram, multiprocess
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
+from cma_portal.cache import DegradingRedisCache
+
 logger = logging.getLogger(__name__)
 
 # --- access ----------------------------------------------------------------------------------
@@ -164,6 +166,10 @@ class TimedRedisCache(_TimedCacheMixin, RedisCache):
 
 class TimedLocMemCache(_TimedCacheMixin, LocMemCache):
     metrics_backend = "locmem"
+
+
+class TimedDegradingRedisCache(_TimedCacheMixin, DegradingRedisCache):
+    metrics_backend = "redis"
 
 
 # --- gauges read at scrape time ------------------------------------------------------------------
