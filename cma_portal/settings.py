@@ -305,10 +305,8 @@ COLLABORATOR_INVITATION_DAYS = env.int("COLLABORATOR_INVITATION_DAYS", default=3
 ACCOUNT_ADAPTER = "cma_portal.adapters.AccountAdapter"
 
 # --- Beyond one machine (docs/operations.md) -------------------------------------------------
-# Files: uploaded documents, generated PDFs and bundles go through Django's storage API. Local
-# disk (MEDIA_ROOT) by default; an S3-compatible object store with MEDIA_STORAGE=s3, so that
-# every web node and worker sees the same files. Files are never public: the bucket stays
-# private and every download streams through a view that checks permission first.
+# Files go through Django's storage API: MEDIA_ROOT by default, a private S3-compatible bucket with
+# MEDIA_STORAGE=s3 (shared by every node); downloads stream through views that check permission.
 MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="disk")
 if MEDIA_STORAGE not in ("disk", "s3"):
     raise environ.ImproperlyConfigured("MEDIA_STORAGE must be 'disk' or 's3'.")
@@ -338,9 +336,8 @@ def s3_storage_options(**overrides) -> dict:
 if MEDIA_STORAGE == "s3":
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_storage_options()}
 
-# Embedded mode (`make run`): beat and a worker without Redis, on kombu's filesystem transport
-# under var/broker. The web process keeps running its own tasks inline (eager); the worker
-# consumes what beat publishes, on the one schedule of cma_portal/celery.py.
+# Embedded mode (`make run`): a worker with beat on kombu's filesystem transport, no Redis; the web
+# process still runs its own tasks inline. One schedule: cma_portal/celery.py.
 EMBEDDED_BROKER_DIR = env.str("EMBEDDED_BROKER_DIR", default="")
 if EMBEDDED_BROKER_DIR and not REDIS_URL:
     _broker_dir = Path(EMBEDDED_BROKER_DIR)
@@ -384,8 +381,7 @@ LOGGING["formatters"] = {
 }
 LOGGING["handlers"]["console"].update({"filters": ["request_id"], "formatter": LOG_FORMAT})
 
-# Error reporting to Sentry (or any server speaking its protocol: GlitchTip, Bugsink): off
-# unless SENTRY_DSN is set. No personal data is sent (send_default_pii=False).
+# Error reporting to Sentry (or GlitchTip, Bugsink): off unless SENTRY_DSN is set; no personal data.
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:
     import sentry_sdk
