@@ -5,7 +5,6 @@ capability; state changes are POST only and go through `screening_services`."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from applications import message_services, screening_services
 from applications.downloads import document_response
 from applications.filters import ScreeningFilter
-from applications.models import Document
+from applications.models import Document, Organisation
 from applications.screening_services import format_deadline
 from applications.selectors import get_application_for
 from applications.services import TransitionError
@@ -30,9 +29,10 @@ from applications.staff_forms import (
 )
 from applications.workflow import State
 from cma_portal import roles
-from cma_portal.csv_export import csv_cell, csv_response
+from cma_portal.csv_export import csv_cell, csv_streaming_response
+from cma_portal.pagination import paginate, row_url_prefix
 
-PAGE_SIZE = 25
+EXPORT_CHUNK = 2000
 SORTABLE = (
     ("reference", _("Référence")),
     ("title", _("Titre")),
@@ -70,9 +70,15 @@ def _sort_columns(request) -> list[dict]:
 def letters(request):
     _require(request.user)
     filterset = ScreeningFilter(request.GET or None, queryset=screening_services.screening_applications())
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    page = paginate(request, filterset.qs)
+    # Labels are translated once per request, not once per row.
+    states = {value: str(label) for value, label in State.choices}
+    regions = {value: str(label) for value, label in Organisation.Region.choices}
+    page.object_list = list(page.object_list)
+    for application in page.object_list:
+        application.state_label = states.get(application.state, application.state)
+        org = application.lead_organisation
+        application.region_label = regions.get(org.region, org.region) if org else ""
     export_params = request.GET.copy()
     export_params.pop("page", None)
     return render(
@@ -83,6 +89,7 @@ def letters(request):
             "filter": filterset,
             "page_obj": page,
             "columns": _sort_columns(request),
+            "detail_prefix": row_url_prefix("instruction:detail"),
             "export_query": export_params.urlencode(),
             "now": timezone.now(),
         },
@@ -96,7 +103,7 @@ def letters_export(request):
     _require(request.user)
     _require(request.user, "export")
     filterset = ScreeningFilter(request.GET or None, queryset=screening_services.screening_applications())
-    return csv_response(_letter_rows(filterset.qs), "lettres-intention.csv")
+    return csv_streaming_response(_letter_rows(filterset.qs), "lettres-intention.csv")
 
 
 def _letter_rows(applications):
@@ -114,7 +121,8 @@ def _letter_rows(applications):
         _("Date limite du dossier"),
         _("Aide demandée estimée (€)"),
     ]
-    for application in applications:
+    # Read in chunks (the actions are prefetched per chunk): memory stays flat at 100,000 rows.
+    for application in applications.iterator(chunk_size=EXPORT_CHUNK):
         org = application.lead_organisation
         submitted = application.letter_submitted_at
         yield [

@@ -15,6 +15,7 @@ from applications.downloads import document_response
 from applications.models import Document
 from applications.selectors import applications_visible_to
 from cma_portal import roles
+from cma_portal.pagination import paginate, row_url_prefix
 from reviews import pdf, selectors, services
 from reviews.forms import DeclarationForm, ReviewForm
 from reviews.models import Assignment, Decision
@@ -28,11 +29,17 @@ def _reviewer_only(request):
 @login_required
 def queue(request):
     _reviewer_only(request)
-    assignments = list(selectors.reviewer_queue(request.user))
+    page = paginate(request, selectors.reviewer_queue(request.user))
+    assignments = page.object_list = list(page.object_list)
     return render(
         request,
         "reviews/queue.html",
-        {"title": _("Mes évaluations"), "assignments": assignments},
+        {
+            "title": _("Mes évaluations"),
+            "assignments": assignments,
+            "page_obj": page,
+            "assignment_prefix": row_url_prefix("evaluation:assignment"),
+        },
     )
 
 

@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 
 from actions.models import Action
 from applications.models import Application
+from applications.workflow import State
 from cma_portal import roles
+from cma_portal.pagination import PAGE_SIZE_PARAM, paginate, row_url_prefix
 from reviews import exports, selectors, services
 from reviews.filters import DossierFilter
 from reviews.forms import (
@@ -42,14 +44,17 @@ def _require(request, capability):
 def dossiers(request):
     _require(request, "assign_reviewers")
     filterset = DossierFilter(request.GET or None, queryset=selectors.selection_dossiers())
-    rows = list(filterset.qs) if filterset.is_bound else list(selectors.selection_dossiers())
+    page = paginate(request, filterset.qs if filterset.is_bound else selectors.selection_dossiers())
+    rows = page.object_list = list(page.object_list)
     threshold = settings.REVIEW_DISAGREEMENT_THRESHOLD
+    states = {value: str(label) for value, label in State.choices}  # translated once, not per row
     for row in rows:
         spread = (row.score_max - row.score_min) if row.score_max is not None else None
         row.spread = spread
         row.disagreement = bool(spread is not None and row.reviews_submitted > 1 and spread > threshold)
         # A conflict sends the dossier back to the programme manager until it has its reviewers.
         row.needs_reassignment = row.has_conflict and row.reviewers_active < settings.REVIEWS_PER_DOSSIER
+        row.state_label = states.get(row.state, row.state)
     initial_wave = Wave.objects.order_by("-opens_at").first()
     return render(
         request,
@@ -58,7 +63,9 @@ def dossiers(request):
             "title": _("Évaluation et sélection des dossiers"),
             "filter": filterset,
             "rows": rows,
-            "query": request.GET.urlencode(),
+            "page_obj": page,
+            "dossier_prefix": row_url_prefix("selection:dossier"),
+            "query": _without_paging(request),
             "auto_form": AutoAssignForm(
                 initial={"wave": initial_wave, "due_on": services.default_due_at().date(), "per_dossier": 2}
             ),
@@ -163,6 +170,14 @@ def auto_assign(request):
     return redirect("selection:dossiers")
 
 
+def _without_paging(request) -> str:
+    """The query string of the list minus its paging, for the export links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop(PAGE_SIZE_PARAM, None)
+    return params.urlencode()
+
+
 def _errors(form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
@@ -178,6 +193,20 @@ def ranking(request):
     actions = list(Action.objects.all())
     action = next((a for a in actions if str(a.pk) == request.GET.get("action")), None)
     result = selectors.wave_ranking(wave, action) if wave else None
+    # The ranking, its severity correction and its statistics are computed over the whole wave;
+    # only the rows shown are limited to one page.
+    page = paginate(request, result.rows if result else [])
+    page.object_list = list(page.object_list)
+    states = {value: str(label) for value, label in State.choices}
+    outcomes = {value: str(label) for value, label in Decision.Outcome.choices}
+    for row in page.object_list:
+        application = row.application
+        decision = getattr(application, "decision", None)
+        row.status_label = (
+            outcomes.get(decision.outcome, decision.outcome)
+            if decision
+            else states.get(application.state, application.state)
+        )
     return render(
         request,
         "reviews/ranking.html",
@@ -188,6 +217,8 @@ def ranking(request):
             "actions": actions,
             "action": action,
             "ranking": result,
+            "page_obj": page,
+            "dossier_prefix": row_url_prefix("selection:dossier"),
             "bulk_form": BulkDecisionForm(),
             "publish_form": PublishForm(initial={"wave": wave}) if wave else None,
         },
