@@ -101,3 +101,12 @@ class Command(BaseCommand):
         except ImportError:  # the review app's demo data comes with the review module
             return
         review_demo.seed(users=users, wave=wave, stdout=self.stdout)
+        if extra:
+            from reviews.demo_bulk import seed_bulk_reviews
+
+            made = seed_bulk_reviews(
+                count=extra,
+                demo_reviewer=users.get("evaluateur@demo.cma.fr"),
+                manager=users.get("charge@demo.cma.fr"),
+            )
+            self.stdout.write(f"Banc d'essai : {made} affectation(s) avec évaluation transmise.")
