@@ -126,8 +126,10 @@ def _demo_pdf() -> tuple[str, int, str]:
     return name, len(content), hashlib.sha256(content).hexdigest()
 
 
-def seed_bulk(count: int, *, wave, applicant, now=None) -> int:
-    """Add benchmark applications until there are `count`; returns how many were added."""
+def seed_bulk(count: int, *, wave, applicant, now=None, states=None, applicant_every: int = 20) -> int:
+    """Add benchmark applications until there are `count`; returns how many were added.
+    `states` (a list the rows cycle through) and `applicant_every` (every how many rows the
+    demo applicant owns one) let tests shape the data."""
     now = now or timezone.now()
     existing = Application.objects.filter(acronym__startswith=PREFIX).count()
     missing = max(0, count - existing)
@@ -140,12 +142,12 @@ def seed_bulk(count: int, *, wave, applicant, now=None) -> int:
         ignore_conflicts=True,
         batch_size=BATCH,
     )
-    states = _state_cycle()
+    states = list(states) if states else _state_cycle()
     rng = random.Random(2026)  # noqa: S311 — reproducible demo figures, not secrets
     year = timezone.localdate().year
     rows = []
     for number in range(existing + 1, existing + missing + 1):
-        state = states[number % len(states)]
+        state = states[(number - 1) % len(states)]
         index = (number * 7919) % len(organisations)  # owners spread over organisations
         created = now - timedelta(days=120) + timedelta(seconds=number * 1000 % (119 * 86400))
         submitted = state not in (State.LI_DRAFT,)
@@ -155,7 +157,7 @@ def seed_bulk(count: int, *, wave, applicant, now=None) -> int:
         rows.append(
             Application(
                 wave=wave,
-                owner=applicant if number % 20 == 0 else owners[index],
+                owner=applicant if number % applicant_every == 0 else owners[index],
                 lead_organisation=organisations[index],
                 state=state,
                 reference=f"CMA-SN-{year}-B{number:05d}" if submitted else None,

@@ -117,7 +117,10 @@ def review(request, pk):
     reviews of the dossier appear (never before)."""
     _reviewer_only(request)
     item = selectors.get_assignment_for(request.user, pk)
-    current = selectors.review_with_scores(services.review_start(assignment=item))
+    # An existing review is read with its scores in one go; the first opening creates it.
+    current = selectors.review_of(item) or selectors.review_with_scores(
+        services.review_start(assignment=item)
+    )
     if request.method == "POST":
         if current.is_submitted:
             messages.error(

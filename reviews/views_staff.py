@@ -14,6 +14,7 @@ from actions.models import Action
 from applications.models import Application
 from applications.workflow import State
 from cma_portal import roles
+from cma_portal.choices import preload_choices
 from cma_portal.pagination import PAGE_SIZE_PARAM, paginate, row_url_prefix
 from reviews import exports, selectors, services
 from reviews.filters import DossierFilter
@@ -55,7 +56,19 @@ def dossiers(request):
         # A conflict sends the dossier back to the programme manager until it has its reviewers.
         row.needs_reassignment = row.has_conflict and row.reviewers_active < settings.REVIEWS_PER_DOSSIER
         row.state_label = states.get(row.state, row.state)
-    initial_wave = Wave.objects.order_by("-opens_at").first()
+    # Waves and actions are read once for both forms of the page.
+    waves = list(Wave.objects.order_by("-opens_at"))
+    actions = list(Action.objects.all())
+    auto_form = AutoAssignForm(
+        initial={
+            "wave": waves[0] if waves else None,
+            "due_on": services.default_due_at().date(),
+            "per_dossier": 2,
+        }
+    )
+    for form in (filterset.form, auto_form):
+        preload_choices(form.fields["wave"], waves)
+        preload_choices(form.fields["action"], actions)
     return render(
         request,
         "reviews/dossiers.html",
@@ -66,9 +79,7 @@ def dossiers(request):
             "page_obj": page,
             "dossier_prefix": row_url_prefix("selection:dossier"),
             "query": _without_paging(request),
-            "auto_form": AutoAssignForm(
-                initial={"wave": initial_wave, "due_on": services.default_due_at().date(), "per_dossier": 2}
-            ),
+            "auto_form": auto_form,
         },
     )
 
@@ -78,12 +89,11 @@ def dossier(request, pk):
     _require(request, "assign_reviewers")
     application = selectors.get_dossier_for_staff(request.user, pk)
     assignments = selectors.dossier_assignments(application)
-    ranking = selectors.wave_ranking(application.wave)
-    row = next((r for r in ranking.rows if r.application.pk == application.pk), None)
+    standing = selectors.dossier_standing(application)
     for item in assignments:
         review = getattr(item, "review", None)
-        item.corrected = ranking.stats.corrected.get(review.pk) if review is not None else None
-    decision = Decision.objects.filter(application=application).first()
+        item.corrected = standing.stats.corrected.get(review.pk) if review is not None else None
+    decision = getattr(application, "decision", None)
     return render(
         request,
         "reviews/dossier.html",
@@ -91,8 +101,8 @@ def dossier(request, pk):
             "title": application.title,
             "application": application,
             "assignments": assignments,
-            "aggregate": row.aggregate if row else None,
-            "rank": row.rank if row else None,
+            "aggregate": standing.aggregate,
+            "rank": standing.rank,
             "decision": decision,
             "assign_form": ManualAssignForm(initial={"due_on": services.default_due_at().date()}),
             "decision_form": DecisionForm(
