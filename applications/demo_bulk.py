@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from applications.models import Application, Document, Membership, Organisation
-from applications.workflow import State
+from applications.states import State
 
 PREFIX = "BENCH-"
 APPLICATIONS_PER_ORGANISATION = 20
@@ -116,10 +116,17 @@ def _owners(count: int) -> list:
     return list(User.objects.filter(email__startswith="banc-").order_by("email"))[:count]
 
 
-def _demo_pdf() -> tuple[str, int, str]:
-    from applications.demo import demo_pdf
+# A one-page PDF, written by hand: bulk data needs no renderer.
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
-    content = demo_pdf("Présentation (banc d'essai)")
+
+def _demo_pdf() -> tuple[str, int, str]:
+    content = MINIMAL_PDF
     name = "documents/bench/presentation.pdf"
     if not default_storage.exists(name):
         name = default_storage.save(name, ContentFile(content))

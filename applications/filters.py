@@ -8,7 +8,7 @@ from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action
 from applications.models import Application, Organisation
-from applications.workflow import State
+from applications.states import State
 from waves.models import Wave
 
 

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.workflow import State
+from applications.indexes import LIST_INDEXES
+from applications.states import State
 
 
 class Organisation(models.Model):
@@ -156,34 +157,7 @@ class Application(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("candidature")
         verbose_name_plural = _("candidatures")
-        indexes = [
-            models.Index(fields=["state", "dossier_deadline"]),
-            # The staff letters list (submitted applications only) and its sortable columns;
-            # the default order is the Meta ordering.
-            models.Index(
-                models.F("created_at").desc(),
-                models.F("id").desc(),
-                name="app_letters_created_idx",
-                condition=models.Q(reference__isnull=False),
-            ),
-            models.Index(
-                fields=["title", "id"],
-                name="app_letters_title_idx",
-                condition=models.Q(reference__isnull=False),
-            ),
-            models.Index(
-                fields=["letter_submitted_at", "id"],
-                name="app_letters_submitted_idx",
-                condition=models.Q(reference__isnull=False),
-            ),
-            models.Index(
-                fields=["dossier_deadline", "id"],
-                name="app_letters_deadline_idx",
-                condition=models.Q(reference__isnull=False),
-            ),
-            # The applicant's dashboard: their applications, last updated first.
-            models.Index(fields=["owner", "-updated_at", "-id"], name="app_owner_updated_idx"),
-        ]
+        indexes = [models.Index(fields=["state", "dossier_deadline"]), *LIST_INDEXES]
 
     def __str__(self):
         label = self.acronym or self.title or _("Brouillon")

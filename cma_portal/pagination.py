@@ -44,3 +44,11 @@ def row_url_prefix(viewname: str) -> str:
     if not url.endswith("/0/"):
         raise ValueError(f"{viewname} does not end with <int:pk>/")
     return url[:-2]
+
+
+def query_without_paging(request) -> str:
+    """The query string of a list minus its page and page size (for export links)."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop(PAGE_SIZE_PARAM, None)
+    return params.urlencode()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from actions.models import Action
 from applications.demo_bulk import PREFIX
 from applications.models import Application
-from applications.workflow import State
+from applications.states import State
 from cma_portal import roles
 from reviews import scoring
 from reviews.models import Assignment, Decision, Grid, Review, ReviewerProfile, Score

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from applications.models import Application, ConsortiumPartner, Membership
-from applications.workflow import State
+from applications.states import State
 from cma_portal import roles
 from reviews import scoring
 from reviews.models import Assignment, Criterion, Decision, Grid, Review

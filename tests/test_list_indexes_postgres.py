@@ -8,7 +8,7 @@ from django.db import connection
 
 from applications.demo_bulk import seed_bulk
 from applications.filters import ScreeningFilter
-from applications.screening_services import screening_applications
+from applications.selectors.staff import screening_applications
 from reviews.filters import DossierFilter
 from reviews.selectors import selection_dossiers
 from tests.factories import UserFactory, WaveFactory
@@ -62,4 +62,6 @@ def test_selection_list_page_uses_an_index(ten_thousand):
     qs = DossierFilter({}, queryset=selection_dossiers()).qs
     assert qs.count() > 3_000
     _assert_index_only(qs[PAGE], "selection list")
-    _assert_index_only(DossierFilter({"state": "under_review"}, queryset=selection_dossiers()).qs[PAGE], "state")
+    _assert_index_only(
+        DossierFilter({"state": "under_review"}, queryset=selection_dossiers()).qs[PAGE], "state"
+    )

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from applications.demo_bulk import seed_bulk
 from applications.models import Application
-from applications.workflow import State
+from applications.states import State
 from reviews.demo_bulk import seed_bulk_reviews
 from reviews.models import Assignment
 from tests.factories import UserFactory, WaveFactory, administrator, covering_reviewer, programme_manager
@@ -18,6 +18,10 @@ from tests.factories import UserFactory, WaveFactory, administrator, covering_re
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 12
+# The staff page of an application shows thirteen kinds of things (documents, actions, volets,
+# partners, submissions, history, notes, messages, co-editors…) beside the session's user and
+# the access check: one query each.
+MAX_DETAIL_QUERIES = {"instruction:detail": 13}
 STATES = [State.SELECTED, State.UNDER_REVIEW, State.DOSSIER_SUBMITTED, State.NOT_SELECTED, State.WAITLISTED]
 
 
@@ -130,7 +134,7 @@ def test_detail_query_count_is_constant_and_small(client, world, name, role, tar
     grow(50)
     fifty, _page = _queries(client, people[role], url)
     assert one == fifty, f"{name}: {one} queries with 1 application, {fifty} with 50"
-    assert fifty <= MAX_QUERIES, f"{name}: {fifty} queries"
+    assert fifty <= MAX_DETAIL_QUERIES.get(name, MAX_QUERIES), f"{name}: {fifty} queries"
 
 
 def test_page_size_is_bounded_to_the_offered_choices(client, world):

@@ -248,12 +248,14 @@ def _media_root(settings, media_dir):
 def data(django_db_setup, django_db_blocker, media_dir):
     """An application at the selection stage with everything around it. Built once, inside a
     transaction rolled back after the module."""
-    from applications import message_services
     from applications.models import Document
     from applications.pdf import submission_render_pdf
-    from cma_portal.pilotage.services import invitation_create
-    from reviews import services as review_services
+    from applications.services import messages as message_services
+    from pilotage.services import invitation_create
     from reviews.models import Grid
+    from reviews.services.assignments import assignment_create, assignment_declare
+    from reviews.services.decisions import decision_record
+    from reviews.services.reviews import review_save, review_start
 
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_dir):
         outer = transaction.atomic()
@@ -285,14 +287,10 @@ def data(django_db_setup, django_db_blocker, media_dir):
             other_document = app.documents.filter(kind=Document.Kind.OTHER, is_current=True).first()
             due = timezone.now() + timedelta(days=20)
             reviewer_user = covering_reviewer()
-            assignment = review_services.assignment_create(
-                application=app, reviewer=reviewer_user, due_at=due, actor=pm
-            )
-            review_services.assignment_declare(
-                assignment=assignment, conflict=False, reason="", actor=reviewer_user
-            )
-            review = review_services.review_start(assignment=assignment)
-            review_services.review_save(
+            assignment = assignment_create(application=app, reviewer=reviewer_user, due_at=due, actor=pm)
+            assignment_declare(assignment=assignment, conflict=False, reason="", actor=reviewer_user)
+            review = review_start(assignment=assignment)
+            review_save(
                 review=review,
                 scores={s.criterion_id: (4, "Solide.") for s in review.scores.all()},
                 overall_opinion="Projet solide et bien construit.",
@@ -301,17 +299,15 @@ def data(django_db_setup, django_db_blocker, media_dir):
                 submit=True,
             )
             conflicted_user = covering_reviewer()
-            conflicted = review_services.assignment_create(
-                application=app, reviewer=conflicted_user, due_at=due, actor=pm
-            )
-            review_services.assignment_declare(
+            conflicted = assignment_create(application=app, reviewer=conflicted_user, due_at=due, actor=pm)
+            assignment_declare(
                 assignment=conflicted,
                 conflict=True,
                 reason="Ancien collègue du porteur.",
                 actor=conflicted_user,
             )
             unassigned_user = covering_reviewer()
-            decision = review_services.decision_record(
+            decision = decision_record(
                 application=app,
                 outcome="selected",
                 aid_granted=Decimal("100000.00"),
@@ -621,7 +617,7 @@ def test_calendar_feed_refuses_a_wrong_token(client, data):
 
 @pytest.mark.django_db
 def test_staff_invitation_is_single_use_and_expires(client, data):
-    from cma_portal.pilotage.services import PilotageError, invitation_accept, invitation_create
+    from pilotage.services import PilotageError, invitation_accept, invitation_create
 
     invited = UserFactory(email="nouvel-expert@exemple.fr")
     invitation_accept(invitation=data["invitation"], user=invited)
@@ -658,19 +654,20 @@ def test_user_text_is_escaped_in_the_decision_letter(data):
 
 @pytest.mark.django_db
 def test_a_reviewer_sees_the_other_reviews_only_after_submitting_their_own(client, data):
-    from reviews import services as review_services
+    from reviews.services.assignments import assignment_declare
+    from reviews.services.reviews import review_save, review_start
     from tests.reviews.helpers import assign, submitted_review
 
     dossier = SubmittedDossierFactory()
     first, second = data["users"][REVIEWER], data["users"][REVIEWER_UNASSIGNED]
     submitted_review(assign(dossier, first), 4)
     item = assign(dossier, second)
-    review_services.assignment_declare(assignment=item, conflict=False, reason="", actor=second)
+    assignment_declare(assignment=item, conflict=False, reason="", actor=second)
     client.force_login(second)
     url = reverse("evaluation:review", kwargs={"pk": item.pk})
     assert "Avis détaillé de l" not in client.get(url).content.decode()  # own review still a draft
-    review = review_services.review_start(assignment=item)
-    review_services.review_save(
+    review = review_start(assignment=item)
+    review_save(
         review=review,
         scores={s.criterion_id: (3, "") for s in review.scores.all()},
         overall_opinion="Mon avis.",

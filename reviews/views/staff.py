@@ -1,0 +1,392 @@
+"""Programme managers' pages (/instruction/selection/) and administrators' grids
+(/pilotage/grilles/). Function views; state changes are POST only and call `services`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.models import Application
+from cma_portal import roles
+from cma_portal.pagination import paginate, query_without_paging, row_url_prefix
+from reviews import exports, listing, selectors
+from reviews.errors import ReviewError
+from reviews.filters import DossierFilter
+from reviews.forms import (
+    AutoAssignForm,
+    BulkDecisionForm,
+    CriterionFormSet,
+    DecisionForm,
+    GridCreateForm,
+    GridForm,
+    ManualAssignForm,
+    PublishForm,
+    end_of_day,
+)
+from reviews.models import Assignment
+from reviews.services import grids as grid_services
+from reviews.services.assignments import (
+    assignment_create,
+    assignment_withdraw,
+    assignments_auto,
+    default_due_at,
+)
+from reviews.services.decisions import decision_record, decisions_publish, decisions_record_bulk
+
+
+def _require(request, capability):
+    if not roles.may(request.user, capability):
+        raise PermissionDenied
+
+
+# ---------------------------------------------------------------- lists
+
+
+@login_required
+def dossiers(request):
+    _require(request, "assign_reviewers")
+    filterset = DossierFilter(request.GET or None, queryset=selectors.selection_dossiers())
+    page = paginate(request, filterset.qs if filterset.is_bound else selectors.selection_dossiers())
+    rows = page.object_list = list(page.object_list)
+    listing.decorate_selection_rows(rows)
+    waves, actions = listing.waves_and_actions()
+    auto_form = AutoAssignForm(
+        initial={"wave": waves[0] if waves else None, "due_on": default_due_at().date(), "per_dossier": 2}
+    )
+    listing.share_choices((filterset.form, auto_form), waves, actions)
+    return render(
+        request,
+        "reviews/dossiers.html",
+        {
+            "title": _("Évaluation et sélection des dossiers"),
+            "filter": filterset,
+            "rows": rows,
+            "page_obj": page,
+            "dossier_prefix": row_url_prefix("selection:dossier"),
+            "query": query_without_paging(request),
+            "auto_form": auto_form,
+        },
+    )
+
+
+@login_required
+def dossier(request, pk):
+    _require(request, "assign_reviewers")
+    application = selectors.get_dossier_for_staff(request.user, pk)
+    assignments = selectors.dossier_assignments(application)
+    standing = selectors.dossier_standing(application)
+    for item in assignments:
+        review = getattr(item, "review", None)
+        item.corrected = standing.stats.corrected.get(review.pk) if review is not None else None
+    decision = getattr(application, "decision", None)
+    return render(
+        request,
+        "reviews/dossier.html",
+        {
+            "title": application.title,
+            "application": application,
+            "assignments": assignments,
+            "aggregate": standing.aggregate,
+            "rank": standing.rank,
+            "decision": decision,
+            "assign_form": ManualAssignForm(initial={"due_on": default_due_at().date()}),
+            "decision_form": DecisionForm(
+                initial={"aid_granted": application.estimated_aid_requested} if not decision else None
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    _require(request, "assign_reviewers")
+    application = selectors.get_dossier_for_staff(request.user, pk)
+    form = ManualAssignForm(request.POST)
+    if form.is_valid():
+        try:
+            assignment_create(
+                application=application,
+                reviewer=form.cleaned_data["reviewer"],
+                due_at=end_of_day(form.cleaned_data["due_on"]),
+                actor=request.user,
+            )
+        except ReviewError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Évaluateur·rice désigné·e et prévenu·e par courriel."))
+    else:
+        messages.error(request, _("Affectation impossible : %(errors)s") % {"errors": _errors(form)})
+    return redirect("selection:dossier", pk=application.pk)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    _require(request, "assign_reviewers")
+    item = get_object_or_404(Assignment, pk=pk)
+    try:
+        assignment_withdraw(assignment=item, actor=request.user)
+    except ReviewError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Affectation retirée."))
+    return redirect("selection:dossier", pk=item.application_id)
+
+
+@login_required
+@require_POST
+def auto_assign(request):
+    _require(request, "assign_reviewers")
+    form = AutoAssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Affectation automatique impossible : %(errors)s") % {"errors": _errors(form)}
+        )
+        return redirect("selection:dossiers")
+    applications = Application.objects.filter(
+        wave=form.cleaned_data["wave"], state__in=selectors.REVIEWABLE_STATES
+    )
+    if form.cleaned_data["action"]:
+        applications = applications.filter(actions=form.cleaned_data["action"])
+    made, short = assignments_auto(
+        applications=applications.distinct(),
+        actor=request.user,
+        per_dossier=form.cleaned_data["per_dossier"],
+        due_at=end_of_day(form.cleaned_data["due_on"]),
+    )
+    messages.success(request, _("%(count)s affectation(s) créée(s).") % {"count": len(made)})
+    if short:
+        messages.warning(
+            request,
+            _("Évaluateur·rices disponibles insuffisants pour : %(refs)s")
+            % {"refs": ", ".join(str(a.reference or a.pk) for a in short)},
+        )
+    return redirect("selection:dossiers")
+
+
+def _errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+# ---------------------------------------------------------------- ranking and decisions
+
+
+@login_required
+def ranking(request):
+    _require(request, "decide")
+    waves, actions = listing.waves_and_actions()
+    wave = next((w for w in waves if str(w.pk) == request.GET.get("wave")), waves[0] if waves else None)
+    action = next((a for a in actions if str(a.pk) == request.GET.get("action")), None)
+    result = selectors.wave_ranking(wave, action) if wave else None
+    # The ranking, its severity correction and its statistics are computed over the whole wave;
+    # only the rows shown are limited to one page.
+    page = paginate(request, result.rows if result else [])
+    page.object_list = list(page.object_list)
+    listing.decorate_ranking_rows(page.object_list)
+    publish_form = PublishForm(initial={"wave": wave}) if wave else None
+    if publish_form:
+        listing.share_choices((publish_form,), waves, actions)
+    return render(
+        request,
+        "reviews/ranking.html",
+        {
+            "title": _("Classement"),
+            "waves": waves,
+            "wave": wave,
+            "actions": actions,
+            "action": action,
+            "ranking": result,
+            "page_obj": page,
+            "dossier_prefix": row_url_prefix("selection:dossier"),
+            "bulk_form": BulkDecisionForm(),
+            "publish_form": publish_form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide(request, pk):
+    _require(request, "decide")
+    application = selectors.get_dossier_for_staff(request.user, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            decision_record(
+                application=application,
+                outcome=form.cleaned_data["outcome"],
+                aid_granted=form.cleaned_data["aid_granted"],
+                rationale=form.cleaned_data["rationale"],
+                actor=request.user,
+            )
+        except ReviewError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Décision enregistrée ; le porteur est prévenu par courriel."))
+            return redirect("selection:dossier", pk=application.pk)
+    else:
+        messages.error(request, _("Décision non enregistrée : %(errors)s") % {"errors": _errors(form)})
+    return redirect("selection:dossier", pk=application.pk)
+
+
+@login_required
+@require_POST
+def decide_bulk(request):
+    _require(request, "decide")
+    form = BulkDecisionForm(request.POST)
+    ids = [int(v) for v in request.POST.getlist("applications") if v.isdigit()]
+    back = request.POST.get("back") or ""
+    target = "selection:ranking"
+    if not ids:
+        messages.error(request, _("Cochez au moins un dossier."))
+    elif form.is_valid():
+        try:
+            with transaction.atomic():
+                decisions = decisions_record_bulk(
+                    applications=Application.objects.filter(pk__in=ids).order_by("pk"),
+                    outcome=form.cleaned_data["outcome"],
+                    rationale=form.cleaned_data["rationale"],
+                    actor=request.user,
+                )
+        except ReviewError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("%(count)s décision(s) enregistrée(s).") % {"count": len(decisions)})
+    else:
+        messages.error(request, _("Décisions non enregistrées : %(errors)s") % {"errors": _errors(form)})
+    response = redirect(target)
+    if back.startswith("?") and back.isprintable():  # no CR/LF into the Location header
+        response["Location"] += back
+    return response
+
+
+@login_required
+@require_POST
+def publish(request):
+    _require(request, "decide")
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        count = decisions_publish(wave=form.cleaned_data["wave"], actor=request.user)
+        messages.success(
+            request, _("%(count)s lauréat(s) publié(s) sur la page publique.") % {"count": count}
+        )
+    else:
+        messages.error(request, _("Vague inconnue."))
+    return redirect("selection:ranking")
+
+
+# ---------------------------------------------------------------- exports
+
+
+@login_required
+def export(request, what, fmt):
+    _require(request, "export")
+    if what not in ("dossiers", "reviews") or fmt not in ("csv", "xlsx"):
+        raise PermissionDenied
+    filterset = DossierFilter(request.GET or None, queryset=selectors.selection_dossiers())
+    applications = filterset.qs if filterset.is_bound else selectors.selection_dossiers()
+    return exports.response(what=what, fmt=fmt, applications=applications)
+
+
+# ---------------------------------------------------------------- grids (administrators)
+
+
+@login_required
+def grids(request):
+    _require(request, "manage_grids")
+    return render(
+        request,
+        "reviews/grids.html",
+        {"title": _("Grilles d'évaluation"), "grids": list(selectors.grids_list())},
+    )
+
+
+def _criteria(formset) -> list[dict]:
+    return [
+        {
+            "label": f.cleaned_data["label"],
+            "guidance": f.cleaned_data.get("guidance", ""),
+            "weight": f.cleaned_data["weight"],
+            "scale_max": f.cleaned_data["scale_max"],
+        }
+        for f in formset.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+
+
+@login_required
+def grid_create(request):
+    _require(request, "manage_grids")
+    form = GridCreateForm(request.POST or None)
+    formset = CriterionFormSet(request.POST or None, prefix="criteria")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        criteria = _criteria(formset)
+        try:
+            grid = grid_services.grid_create(
+                action=form.cleaned_data["action"],
+                title=form.cleaned_data["title"],
+                criteria=criteria,
+                actor=request.user,
+            )
+        except ReviewError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Grille créée."))
+            return redirect("grids:detail", pk=grid.pk)
+    return render(
+        request,
+        "reviews/grid_form.html",
+        {"title": _("Nouvelle grille"), "form": form, "formset": formset},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def grid_detail(request, pk):
+    _require(request, "manage_grids")
+    grid = selectors.grid_with_criteria(pk)
+    criteria = list(grid.criteria.all())
+    if request.method == "POST":
+        form = GridForm(request.POST)
+        formset = CriterionFormSet(request.POST, prefix="criteria")
+        if form.is_valid() and formset.is_valid():
+            try:
+                saved = grid_services.grid_update(
+                    grid=grid,
+                    title=form.cleaned_data["title"],
+                    criteria=_criteria(formset),
+                    actor=request.user,
+                )
+            except ReviewError as error:
+                form.add_error(None, error.message)
+            else:
+                if saved.pk != grid.pk:
+                    messages.success(
+                        request,
+                        _("La grille est déjà utilisée : la version %(v)s a été créée.")
+                        % {"v": saved.version},
+                    )
+                else:
+                    messages.success(request, _("Grille enregistrée."))
+                return redirect("grids:detail", pk=saved.pk)
+        status = 400
+    else:
+        form = GridForm(initial={"title": grid.title})
+        formset = CriterionFormSet(
+            prefix="criteria",
+            initial=[
+                {"label": c.label, "guidance": c.guidance, "weight": c.weight, "scale_max": c.scale_max}
+                for c in criteria
+            ],
+        )
+        status = 200
+    return render(
+        request,
+        "reviews/grid_form.html",
+        {"title": str(grid), "grid": grid, "criteria": criteria, "form": form, "formset": formset},
+        status=status,
+    )
