@@ -267,6 +267,16 @@ def wave_scores(wave_id: int) -> list[scoring.ReviewScore]:
     return [scoring.ReviewScore(pk, r, a, float(s)) for pk, r, a, s in rows if s is not None]
 
 
+def ranking_key(row):
+    agg = row.aggregate
+    return (
+        agg.corrected_mean is None,
+        -(agg.corrected_mean or 0),
+        -(agg.mean or 0),
+        row.application.reference or "",
+    )
+
+
 def wave_ranking(wave, action=None) -> Ranking:
     """Dossiers of `wave` (optionally of one action) ranked by corrected mean, then raw mean.
 
@@ -293,16 +303,7 @@ def wave_ranking(wave, action=None) -> Ranking:
         for a in applications.distinct()
     ]
 
-    def key(row):
-        agg = row.aggregate
-        return (
-            agg.corrected_mean is None,
-            -(agg.corrected_mean or 0),
-            -(agg.mean or 0),
-            row.application.reference or "",
-        )
-
-    rows.sort(key=key)
+    rows.sort(key=ranking_key)
     rank = 0
     for row in rows:
         if row.aggregate.count:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from actions.models import Action
 from applications.downloads import document_response
 from applications.errors import TransitionError
 from applications.filters import ScreeningFilter
@@ -30,8 +31,11 @@ from applications.services import messages as message_services
 from applications.services import screening as screening_services
 from applications.states import State
 from cma_portal import roles
+from cma_portal.choices import preload_choices
 from cma_portal.csv_export import csv_cell, csv_streaming_response
+from cma_portal.form_cache import cached_form_html
 from cma_portal.pagination import paginate, row_url_prefix
+from waves.models import Wave
 
 EXPORT_CHUNK = 2000
 SORTABLE = (
@@ -81,6 +85,15 @@ def letters(request):
     _require(request.user)
     filterset = ScreeningFilter(request.GET or None, queryset=screening_applications())
     page = paginate(request, filterset.qs)
+    waves = list(Wave.objects.select_related("call").order_by("-opens_at"))
+    actions = list(Action.objects.all())
+    preload_choices(filterset.form.fields["wave"], waves)
+    preload_choices(filterset.form.fields["action"], actions)
+    filter_fields = cached_form_html(
+        filterset.form,
+        "applications/staff/_filter_fields.html",
+        options=([(w.pk, str(w)) for w in waves], [(a.pk, str(a)) for a in actions]),
+    )
     # Labels are translated once per request, not once per row.
     states = {value: str(label) for value, label in State.choices}
     regions = {value: str(label) for value, label in Organisation.Region.choices}
@@ -98,6 +111,7 @@ def letters(request):
             "title": _("Instruction des lettres d'intention"),
             "filter": filterset,
             "page_obj": page,
+            "filter_fields": filter_fields,
             "columns": _sort_columns(request),
             "detail_prefix": row_url_prefix("instruction:detail"),
             "export_query": export_params.urlencode(),

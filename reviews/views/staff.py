@@ -56,13 +56,15 @@ def dossiers(request):
     auto_form = AutoAssignForm(
         initial={"wave": waves[0] if waves else None, "due_on": default_due_at().date(), "per_dossier": 2}
     )
-    listing.share_choices((filterset.form, auto_form), waves, actions)
+    listing.share_choices((auto_form,), waves, actions)
+    filter_html = listing.filter_html(filterset, waves, actions)
     return render(
         request,
         "reviews/dossiers.html",
         {
             "title": _("Évaluation et sélection des dossiers"),
             "filter": filterset,
+            "filter_html": filter_html,
             "rows": rows,
             "page_obj": page,
             "dossier_prefix": row_url_prefix("selection:dossier"),
@@ -181,12 +183,8 @@ def ranking(request):
     waves, actions = listing.waves_and_actions()
     wave = next((w for w in waves if str(w.pk) == request.GET.get("wave")), waves[0] if waves else None)
     action = next((a for a in actions if str(a.pk) == request.GET.get("action")), None)
-    result = selectors.wave_ranking(wave, action) if wave else None
-    # The ranking, its severity correction and its statistics are computed over the whole wave;
-    # only the rows shown are limited to one page.
-    page = paginate(request, result.rows if result else [])
-    page.object_list = list(page.object_list)
-    listing.decorate_ranking_rows(page.object_list)
+    # Ranked over the whole wave (severity correction, totals); only the page's rows are loaded.
+    result, page = listing.ranking_page(request, wave, action) if wave else (None, paginate(request, []))
     publish_form = PublishForm(initial={"wave": wave}) if wave else None
     if publish_form:
         listing.share_choices((publish_form,), waves, actions)
