@@ -53,6 +53,12 @@ REVIEWER_UNASSIGNED = "reviewer_unassigned"
 REVIEWER_CONFLICTED = "reviewer_conflicted"
 PM = "programme_manager"
 ADMIN = "administrator"
+# Staff whose session did not pass the second factor: no TOTP set up yet, or a session that
+# skipped it. They see no application data anywhere (issue: staff capability = second factor).
+PM_NO_SECOND_FACTOR = "programme_manager_without_totp"
+PM_SECOND_FACTOR_SKIPPED = "programme_manager_session_without_second_factor"
+ADMIN_SECOND_FACTOR_SKIPPED = "administrator_session_without_second_factor"
+WITHOUT_SECOND_FACTOR = (PM_NO_SECOND_FACTOR, PM_SECOND_FACTOR_SKIPPED, ADMIN_SECOND_FACTOR_SKIPPED)
 
 ROLES = (ANON, OWNER, COEDITOR, OTHER, REVIEWER, REVIEWER_UNASSIGNED, REVIEWER_CONFLICTED, PM, ADMIN)
 LOGGED_IN = frozenset(ROLES) - {ANON}
@@ -328,6 +334,9 @@ def data(django_db_setup, django_db_blocker, media_dir):
                     REVIEWER_CONFLICTED: conflicted_user,
                     PM: pm,
                     ADMIN: admin,
+                    PM_NO_SECOND_FACTOR: programme_manager(mfa=False),
+                    PM_SECOND_FACTOR_SKIPPED: programme_manager(),
+                    ADMIN_SECOND_FACTOR_SKIPPED: administrator(),
                 },
                 "app": app,
                 "other_app": other_app,
@@ -676,3 +685,43 @@ def test_a_reviewer_sees_the_other_reviews_only_after_submitting_their_own(clien
         submit=True,
     )
     assert "Avis détaillé de l" in client.get(url).content.decode()
+
+
+# --- Staff whose session did not pass the second factor ----------------------------------------
+
+MFA_PATHS = ("/compte/2fa/",)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", WITHOUT_SECOND_FACTOR)
+@pytest.mark.parametrize("name", [n for n, r in POLICY.items()])
+def test_staff_without_second_factor_see_no_application_data(client, data, name, role):
+    """Every named URL, GET, as staff whose session has no second factor: what a logged-in
+    applicant with no application may see, never another person's application, file or
+    review; staff pages send them to the TOTP set-up or the second-factor check."""
+    from tests.conftest import login_without_second_factor
+
+    client.logout()
+    login_without_second_factor(client, data["users"][role])
+    response = client.get(url_for(name, data))
+    status = response.status_code
+    where = f"GET {name} as {role} → {status}"
+    assert status < 500, where
+    if status == 302:
+        location = response["Location"]
+        assert not location.startswith(LOGIN_PATH) or POLICY[name].allowed == EVERYONE, where
+        return
+    if status in (403, 404, 405):
+        return
+    # A page they may open must be one every logged-in user may open, and show nothing of the
+    # dossier under review.
+    assert POLICY[name].allowed >= LOGGED_IN, f"{where}: a staff-only page answered"
+    if name in ("profile:calendar_feed", "applications:invitation"):
+        return  # the secret token in the URL is the credential, for anyone holding it
+    body = (
+        b"".join(response.streaming_content) if hasattr(response, "streaming_content") else response.content
+    )
+    app = data["app"]
+    for secret in filter(None, [app.title, app.reference]):
+        assert secret.encode() not in body, f"{where}: shows the application {secret!r}"
+    assert name == "profile:export" or not response.get("Content-Disposition"), f"{where}: a file was served"
