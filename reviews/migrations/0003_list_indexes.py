@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0003_list_indexes'),
+        ('applications', '0004_list_indexes'),
         ('reviews', '0002_default_grid'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('actions', '0002_load_actions'),
-        ('applications', '0002_initial'),
+        ('applications', '0003_document_scan_status'),
         ('waves', '0004_mark_opened_waves_announced'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
