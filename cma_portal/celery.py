@@ -13,6 +13,13 @@ app.autodiscover_tasks()
 # Task modules that are not an app's `tasks.py`.
 app.conf.imports = ("applications.tasks.rendering", "applications.tasks.periodic")
 
+# The catch-ups that make up for a broker outage or a killed worker; `manage.py catch_up` runs
+# them by hand, in this order, without the broker.
+CATCH_UP_TASKS = [
+    "cma_portal.tasks.outbox_catch_up_task",
+    "applications.tasks.rendering.requeue_stale_pdfs_task",
+]
+
 # Every periodic job of the portal. Tasks are idempotent, so a beat that fires twice
 # (two beat processes, a restart) does no harm.
 app.conf.beat_schedule = {
@@ -32,5 +39,17 @@ app.conf.beat_schedule = {
     "announce-opened-waves": {
         "task": "waves.tasks.announce_due_waves_task",
         "schedule": crontab(minute="*"),
+    },
+    # Transactional outbox: emails still pending (broker down at commit, transient SMTP error).
+    "outbox-catch-up": {
+        "task": "cma_portal.tasks.outbox_catch_up_task",
+        "schedule": crontab(minute="*"),
+    },
+    # Submission PDFs still pending PDF_CATCH_UP_MINUTES after submission (broker down at
+    # commit, worker killed mid-render) are queued again; every 5 minutes, so that a backlog
+    # gets one extra message per PDF at most every 5 minutes.
+    "requeue-stale-pdfs": {
+        "task": "applications.tasks.rendering.requeue_stale_pdfs_task",
+        "schedule": crontab(minute="*/5"),
     },
 }

@@ -3,6 +3,7 @@
 import secrets
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -200,3 +201,38 @@ class SitePage(models.Model):
             elif chunk:
                 blocks.append({"heading": False, "text": chunk})
         return blocks
+
+
+class OutboxEmail(models.Model):
+    """One email to one recipient, written in the transaction of the change that causes it
+    (`cma_portal.emails.queue_email`) and delivered after commit by a task or by the periodic
+    catch-up (`cma_portal.outbox`). Rendered only when sent, in the recipient's language."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("en attente")
+        SENDING = "sending", _("en cours d'envoi")
+        SENT = "sent", _("envoyé")
+        FAILED = "failed", _("en échec")
+
+    to = models.EmailField(_("destinataire"), max_length=254)
+    language = models.CharField(_("langue"), max_length=8, default="fr")
+    template = models.CharField(_("gabarit"), max_length=100)
+    context = models.JSONField(_("contexte"), default=dict, encoder=DjangoJSONEncoder)
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    # The catch-up takes a pending row from this instant on: a short delay after creation (the
+    # task sent on commit goes first), then the backoff after a transient failure.
+    next_attempt_at = models.DateTimeField(_("prochaine tentative"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+
+    class Meta:
+        verbose_name = _("courriel à envoyer")
+        verbose_name_plural = _("courriels à envoyer")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_state_due_idx")]
+
+    def __str__(self):
+        return f"{self.template} → {self.to} ({self.state})"

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -101,11 +103,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: Celery broker and cache when REDIS_URL is set; eager tasks and local memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
+# A Redis that is down answers "connection refused" at once, one that is unreachable not at all:
+# bound both, and no retry loop with backoff (redis-py's default) inside a request.
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 1,
+    "retry": Retry(NoBackoff(), 0),
+}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Errors are misses (logged): login and pages keep working while Redis is down.
+            "BACKEND": "cma_portal.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -126,10 +137,26 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A task acknowledged late is redelivered after this many seconds if its worker died: longer
-# than any task, or a slow task would run twice. Lowered only by tests/applications/
-# test_worker_killed.py for the workers it starts.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# A task acknowledged late is redelivered after this many seconds if its worker died. Sized to
+# the longest task, or a slow task would run twice: the hard time limit (CELERY_TASK_TIME_LIMIT)
+# plus the longest retry countdown a message may wait in a worker (an ETA message is held
+# unacknowledged too: render_submission_pdf_task caps it at 120 s), plus a margin. Lowered only
+# by tests/applications/test_worker_killed.py for the workers it starts. Whatever a killed worker held comes back after 10 minutes; before that, the periodic
+# catch-ups (`cma_portal.outbox`, `applications.tasks.rendering.requeue_stale_pdfs_task`) take over.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+    # Publishing from a request to a broker that is down fails fast (see tasks_dispatch.py).
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# The transactional outbox (cma_portal/outbox.py): the catch-up takes a pending email this long
+# after it was written (the task sent on commit goes first); PDFs still pending this many
+# minutes after their submission are queued again (applications/tasks/rendering.py).
+OUTBOX_CATCH_UP_DELAY = env.int("OUTBOX_CATCH_UP_DELAY", default=60)
+PDF_CATCH_UP_MINUTES = env.int("PDF_CATCH_UP_MINUTES", default=5)
 
 AUTH_USER_MODEL = "cma_portal.User"
 # Django's and allauth's backends, loading the user with their roles in one query.

@@ -1,41 +1,31 @@
-"""Email sending task: retries transient failures with exponential backoff, fails fast on
-permanent ones (a refused recipient, a 5xx answer, a missing template)."""
+"""Email tasks. The outbox (`cma_portal/outbox.py`) does the work: these only call it.
 
-import random
-import smtplib
+- `deliver_outbox_emails_task`: started on commit by `emails.queue_email` for the rows it wrote;
+- `outbox_catch_up_task`: every minute (beat, `cma_portal/celery.py`), sends what is still
+  pending — the broker was down at commit, or a transient SMTP error put a row back;
+- `send_email_task`: the pre-outbox task, kept so that messages still queued when the outbox
+  was deployed are delivered; nothing queues it any more.
+"""
 
 from celery import shared_task
 
-from cma_portal.emails import send_email_now
+from cma_portal.mail import send_email_now
+from cma_portal.outbox import is_transient, outbox_catch_up, outbox_deliver_many, retry_countdown
 
-RETRY_BACKOFF = 30  # seconds before the first retry, doubled each time
-# A retry waits in a worker as an unacknowledged ETA message; past the broker's visibility
-# timeout (1 h) Redis would hand it to a second worker and the email would go twice. Half of it.
-RETRY_BACKOFF_MAX = 1800
+__all__ = ["is_transient", "retry_countdown"]
+
 MAX_RETRIES = 8
+LEGACY_RETRY_MAX = 120  # below the broker's visibility timeout: an ETA message is held unacked
 
 
-def is_transient(exc: BaseException) -> bool:
-    """Whether sending again later may succeed.
-
-    Transient: the server went away or could not be reached, timeouts, and 4xx answers
-    ("try again later"). Permanent: SMTPRecipientsRefused (every recipient refused), 5xx answers,
-    authentication failures, and any non-network error (a template bug does not heal itself).
-    """
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return False
-    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
-        return True
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return 400 <= exc.smtp_code < 500
-    return isinstance(exc, ConnectionError | TimeoutError)
+@shared_task(acks_late=True)  # time limits: CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT
+def deliver_outbox_emails_task(email_ids: list[int]) -> dict:
+    return outbox_deliver_many(email_ids=email_ids)
 
 
-def retry_countdown(retries: int) -> int:
-    """30 s, 60 s, 120 s … capped at half an hour, with full jitter so that a burst of failures does
-    not come back all at once."""
-    ceiling = min(RETRY_BACKOFF_MAX, RETRY_BACKOFF * 2**retries)
-    return random.randint(ceiling // 2, ceiling)  # noqa: S311 — jitter, not a secret
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def outbox_catch_up_task() -> dict:
+    return outbox_catch_up()
 
 
 @shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
@@ -45,4 +35,5 @@ def send_email_task(self, *, to: str, template: str, context: dict, language: st
     except Exception as exc:
         if not is_transient(exc):
             raise
-        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
+        countdown = min(retry_countdown(self.request.retries), LEGACY_RETRY_MAX)
+        raise self.retry(exc=exc, countdown=countdown) from exc

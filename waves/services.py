@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cma_portal.audit import audit_record
+from cma_portal.tasks_dispatch import enqueue_on_commit
 from waves.models import Call, Wave
 from waves.tasks import announce_wave_task
 
@@ -30,7 +31,8 @@ def _iso(value):
 
 def _schedule_announcement_if_open(wave: Wave, at: datetime) -> None:
     if wave.opens_at <= at:
-        transaction.on_commit(lambda: announce_wave_task.delay(wave.pk))
+        # Broker down: logged, and the beat's announce_due_waves_task announces it later.
+        enqueue_on_commit(announce_wave_task, wave.pk)
 
 
 @transaction.atomic

@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from applications.models import Application, Collaborator, Reminder
 from applications.states import State
-from cma_portal.emails import queue_email
+from cma_portal.emails import queue_email, queue_emails_batch
 from cma_portal.models import AuditEvent
 
 BATCH_SIZE = 1000
@@ -166,9 +166,10 @@ def send_planned(planned: list[Planned], now: datetime, counts: Counter) -> None
                 for p in sent
             ]
         )
-        for p in sent:
-            queue_email(recipients=p.recipients, template=p.template, context=p.context)
-            counts[p.kind] += 1
+        with queue_emails_batch():  # one outbox INSERT for the whole batch
+            for p in sent:
+                queue_email(recipients=p.recipients, template=p.template, context=p.context)
+                counts[p.kind] += 1
 
 
 def batched(queryset: QuerySet, batch_size: int) -> Iterable[list]:

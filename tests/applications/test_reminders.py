@@ -146,16 +146,16 @@ def test_reminder_sweep_queries_bounded_per_batch(
     for _ in range(2):
         application = dossier_draft()
         CollaboratorFactory(application=application)
-    # Per batch: applications, co-editors, savepoint, insert, audit events, release = 6;
-    # plus the waves and the review source.
-    with django_assert_max_num_queries(6 + 3):
+    # Per batch: applications, co-editors, savepoint, insert, audit events, outbox emails,
+    # release = 7; plus the waves and the review source.
+    with django_assert_max_num_queries(7 + 3):
         assert reminders_sweep(now=now, batch_size=2) == {Kind.DOSSIER_D1: 2}
     for _ in range(4):
         application = dossier_draft()
         CollaboratorFactory(application=application)
         CollaboratorFactory(application=application)
     Reminder.objects.all().delete()
-    with django_assert_max_num_queries(3 * 6 + 3):
+    with django_assert_max_num_queries(3 * 7 + 3):
         assert reminders_sweep(now=now, batch_size=2) == {Kind.DOSSIER_D1: 6}
 
 
