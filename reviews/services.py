@@ -22,6 +22,7 @@ from applications.workflow import State
 from cma_portal import roles
 from cma_portal.audit import audit_record
 from cma_portal.emails import queue_email
+from cma_portal.formats import number as format_number
 
 from . import scoring
 from .models import Assignment, Criterion, Decision, Grid, Review, ReviewerProfile, Score
@@ -410,9 +411,7 @@ def _notify_decision(decision: Decision) -> None:
             "title": application.title,
             "reference": application.reference or "",
             "outcome": decision.outcome,
-            "aid_granted": f"{decision.aid_granted:,.2f}".replace(",", " ").replace(".", ",")
-            if decision.aid_granted is not None
-            else "",
+            "aid_granted": format_number(decision.aid_granted, 2) if decision.aid_granted is not None else "",
             "letter_url": settings.SITE_URL + reverse("laureates:letter", args=[decision.pk]),
         },
     )
@@ -441,7 +440,7 @@ def decision_record(
         if requested is not None and aid_granted > requested:
             raise ReviewError(
                 _("L'aide accordée ne peut pas dépasser l'aide demandée (%(requested)s €).")
-                % {"requested": f"{requested:,.2f}".replace(",", " ").replace(".", ",")}
+                % {"requested": format_number(requested, 2)}
             )
     else:
         aid_granted = None
