@@ -214,6 +214,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Portail CMA <ne-pas-repondre@cma-sante-numerique.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Shown on error pages as the way to reach the programme team (empty: no contact line).
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="contact@cma-sante-numerique.example")
 
 # Security. HTTPS settings apply whenever DEBUG is false.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -261,6 +263,9 @@ REVIEW_SEVERITY_MIN_REVIEWS = env.int("REVIEW_SEVERITY_MIN_REVIEWS", default=3)
 # WeasyPrint logs every layout step at INFO: keep its warnings (missing fonts, bad CSS) only.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}
+# A refused access (403) is logged as one line, without a traceback.
+LOGGING["filters"] = {"quiet_403": {"()": "cma_portal.log_filters.QuietPermissionDenied"}}
+LOGGING["loggers"]["django.request"] = {"filters": ["quiet_403"]}
 
 # A co-editor invitation link works for this many days; inviting again sends a fresh one.
 COLLABORATOR_INVITATION_DAYS = env.int("COLLABORATOR_INVITATION_DAYS", default=30)
