@@ -28,6 +28,7 @@ from .forms import (
 from .models import Collaborator, Document, Submission
 from .pdf import submission_pdf_is_ready
 from .selectors import get_application_for, is_editor
+from .selectors_decisions import decision_panel, decision_panels
 from .services import TransitionError, letter_problems
 from .services_documents import document_store
 from .services_letters import ConflictError, application_withdraw, letter_create, letter_save, letter_submit
@@ -60,12 +61,14 @@ def _require_editor(user, application):
 
 @login_required
 def dashboard(request):
+    rows = reads.dashboard_rows(request.user)
     return render(
         request,
         "applications/dashboard.html",
         {
             "title": _("Mes candidatures"),
-            "rows": reads.dashboard_rows(request.user),
+            "rows": rows,
+            "decision_panels": decision_panels([row.application for row in rows]),
             "organisations": list(reads.organisations_of(request.user)),
             "invitations": list(reads.pending_invitations(request.user)),
             "open_waves": bool(waves_open_at()),
@@ -317,6 +320,7 @@ def detail(request, pk):
             "dossier_url": optional_url("applications:dossier", application.pk),
             "messages_url": optional_url("applications:messages", application.pk),
             "problems": letter_problems(application) if application.state == State.LI_DRAFT else [],
+            "decision_panel": decision_panel(application),
         },
     )
 

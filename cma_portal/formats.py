@@ -38,8 +38,11 @@ def number(value, decimals: int | None = None) -> str:
 
 
 def euros(value, decimals: int | None = None) -> str:
-    """An amount in euros: "700 000 000 €", "1 234,50 €"."""
-    text = number(value, decimals)
+    """An amount in euros: "700 000 000 €", "1 234,50 €" (cents shown only when there are some)."""
+    amount = _decimal(value)
+    if decimals is None and amount is not None:
+        decimals = 0 if amount == amount.to_integral_value() else 2
+    text = number(amount, decimals)
     return text if text == EMPTY else f"{text}\u00a0€"
 
 
