@@ -123,7 +123,9 @@ def organisation_applications(user, organisation: Organisation) -> QuerySet[Appl
 
 
 def application_history(application: Application, *, for_staff: bool):
+    from .history import described
+
     events = audit_events_for(application).order_by("created_at", "id")
     if for_staff:
-        return list(events)
-    return [e for e in events if not e.verb.startswith(PRIVATE_VERB_PREFIXES)]
+        return described(events)
+    return described(e for e in events if not e.verb.startswith(PRIVATE_VERB_PREFIXES))

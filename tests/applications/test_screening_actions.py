@@ -329,7 +329,9 @@ def test_extension_is_audited_and_emailed(
     waiting_dossier.refresh_from_db()
     assert waiting_dossier.dossier_deadline == datetime(2099, 4, 30, 23, 59, 59, 999999, tzinfo=PARIS)
     assert waiting_dossier.version == version + 1
-    assert "Délai prolongé</strong> : 30/04/2099" in html.unescape(response.content.decode())
+    assert "Date limite prolongée</strong><br>Nouvelle date limite : 30 avril 2099 23:59" in html.unescape(
+        response.content.decode()
+    )
     event = events(waiting_dossier, "deadline_extended").get()
     assert event.actor == manager
     assert event.note == "Comité de l'établissement reporté"
