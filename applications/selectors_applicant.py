@@ -28,6 +28,12 @@ NEXT_STEP = {
     State.WITHDRAWN: _("Aucune"),
 }
 
+# What to do once the deadline of the current step has passed.
+PASSED_STEP = {
+    State.LI_DRAFT: _("La vague est close : déplacez ce brouillon vers une vague ouverte pour le déposer"),
+    State.DOSSIER_DRAFT: _("Le délai de dépôt est passé ; contactez l'équipe du programme"),
+}
+
 # Audit verbs staff keep to themselves (private annotations, reviewer assignments…): any verb
 # starting with "staff_" or "review" is hidden from applicants.
 PRIVATE_VERB_PREFIXES = ("staff_", "review", "reviewer_", "assignment")
@@ -71,15 +77,20 @@ def dashboard_rows(user, *, now: datetime | None = None) -> list[DashboardRow]:
     for application in applicant_applications(user):
         deadline, label = _deadline(application)
         days_left = None
+        next_step = str(NEXT_STEP.get(application.state, ""))
         if deadline is not None:
             days_left = (timezone.localtime(deadline).date() - timezone.localtime(now).date()).days
+            if deadline <= now:
+                # Passed earlier today is passed, not "0 days left".
+                days_left = min(days_left, -1)
+                next_step = str(PASSED_STEP.get(application.state, next_step))
         rows.append(
             DashboardRow(
                 application=application,
                 deadline=deadline,
                 deadline_label=label,
                 days_left=days_left,
-                next_step=str(NEXT_STEP.get(application.state, "")),
+                next_step=next_step,
                 is_owner=application.owner_id == user.pk,
             )
         )

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_wave
 
 app_name = "applications"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/lettre/", views.letter_edit, name="letter_edit"),
     path("<int:pk>/historique/", views.history, name="history"),
+    path("<int:pk>/changer-de-vague/", views_wave.letter_move, name="letter_move"),
     path("<int:pk>/depots/<int:submission_id>/", views.receipt, name="receipt"),
     path("<int:pk>/depots/<int:submission_id>/", include("applications.urls_pdf")),
     path("<int:pk>/documents/<int:doc_id>/", views.document_download, name="document"),

@@ -40,6 +40,8 @@ from .services_people import (
     organisation_create,
     organisation_update,
 )
+from .views_wave import move_form
+from .wave_moves import deadline_passed
 from .workflow import State
 
 
@@ -167,6 +169,8 @@ def _letter_context(application, form, formset, problems=None):
         "current_letter": application.documents.filter(kind=Document.Kind.LETTER, is_current=True).first(),
         "problems": problems or [],
         "call": application.wave.call,
+        "wave_closed": deadline_passed(application),
+        "move_form": move_form(application),
     }
 
 
@@ -321,6 +325,8 @@ def detail(request, pk):
             "messages_url": optional_url("applications:messages", application.pk),
             "problems": letter_problems(application) if application.state == State.LI_DRAFT else [],
             "decision_panel": decision_panel(application),
+            "wave_closed": deadline_passed(application),
+            "move_form": move_form(application) if editor else None,
         },
     )
 

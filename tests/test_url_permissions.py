@@ -151,6 +151,8 @@ POLICY: dict[str, Rule] = {
         POST, {OWNER}, refused_by_service=frozenset({COEDITOR, *SCREENERS})
     ),
     "applications:withdraw": rule(FORM, {OWNER}),
+    # Moving a letter draft to another open wave (the empty POST of the test is refused by the form).
+    "applications:letter_move": rule(POST, EDITORS),
     # The decision letter: the application's editors and screeners.
     "laureates:letter": rule(PAGE, EDITORS | SCREENERS),
     # Screening (/instruction/): programme managers and administrators.
