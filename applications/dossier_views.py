@@ -30,7 +30,7 @@ from .dossier_services import (
     project_years,
 )
 from .downloads import document_response
-from .models import Application, BudgetLine, Document, Submission
+from .models import Application, BudgetLine, Document, Organisation, Submission
 from .selectors import get_application_for, is_editor
 from .services import TransitionError
 from .snapshots import budget_totals
@@ -230,6 +230,12 @@ def _write_rows(formset, application, user):
 
 
 def _write_partners(formset, application, user):
+    # Partners typed in for this application become organisations of their own (no member, so
+    # they are offered to nobody else).
+    for form in formset.kept_forms():
+        typed = form.new_organisation()
+        if typed:
+            form.instance.organisation = Organisation.objects.create(**typed)
     instances = formset.save(commit=False)
     for partner in formset.deleted_objects:
         Document.objects.filter(partner=partner, is_current=True).update(is_current=False)
