@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actions.models import Action
 from applications.models import Application
+from applications.workflow import State
 from cma_portal import roles
 from waves.models import Wave
 
@@ -28,6 +30,7 @@ from .forms import (
     PublishForm,
     end_of_day,
 )
+from .funding import funding_rows
 from .models import Assignment, Decision
 
 
@@ -179,6 +182,7 @@ def ranking(request):
     actions = list(Action.objects.all())
     action = next((a for a in actions if str(a.pk) == request.GET.get("action")), None)
     result = selectors.wave_ranking(wave, action) if wave else None
+    funding = funding_rows(result.rows, wave.budget_envelope) if result else []
     return render(
         request,
         "reviews/ranking.html",
@@ -189,6 +193,10 @@ def ranking(request):
             "actions": actions,
             "action": action,
             "ranking": result,
+            "funding": funding,
+            "envelope": wave.budget_envelope if wave else None,
+            "funding_total": funding[-1].cumulative if funding else None,
+            "line_on_top": bool(funding) and wave.budget_envelope is not None and not funding[0].within,
             "bulk_form": BulkDecisionForm(),
             "publish_form": PublishForm(initial={"wave": wave}) if wave else None,
         },
@@ -254,16 +262,39 @@ def decide_bulk(request):
 @login_required
 @require_POST
 def publish(request):
+    """POST without `confirm`: the confirmation page (who will be published, for how much);
+    POST with `confirm`: publish."""
     _require(request, "decide")
     form = PublishForm(request.POST)
-    if form.is_valid():
-        count = services.decisions_publish(wave=form.cleaned_data["wave"], actor=request.user)
-        messages.success(
-            request, _("%(count)s lauréat(s) publié(s) sur la page publique.") % {"count": count}
-        )
-    else:
+    if not form.is_valid():
         messages.error(request, _("Vague inconnue."))
-    return redirect("selection:ranking")
+        return redirect("selection:ranking")
+    wave = form.cleaned_data["wave"]
+    if not request.POST.get("confirm"):
+        laureates = list(
+            Decision.objects.filter(
+                application__wave=wave,
+                application__state=State.SELECTED,
+                outcome=Decision.Outcome.SELECTED,
+                published_at__isnull=True,
+            )
+            .select_related("application__lead_organisation")
+            .order_by("application__reference")
+        )
+        return render(
+            request,
+            "reviews/publish_confirm.html",
+            {
+                "title": _("Publier les lauréats"),
+                "wave": wave,
+                "laureates": laureates,
+                "total": sum((d.aid_granted or 0 for d in laureates), 0),
+                "form": form,
+            },
+        )
+    count = services.decisions_publish(wave=wave, actor=request.user)
+    messages.success(request, _("%(count)s lauréat(s) publié(s) sur la page publique.") % {"count": count})
+    return redirect(reverse("selection:ranking") + f"?wave={wave.pk}")
 
 
 # ---------------------------------------------------------------- exports
