@@ -81,7 +81,9 @@ def _details(event) -> str:
         kind = data.get("kind", "")
         kind_label = str(Document.Kind(kind).label) if kind in Document.Kind.values else ""
         name = data.get("original_name", "")
-        return f"{kind_label} : {name}" if kind_label and name else kind_label or name
+        if kind_label and name:
+            return _("%(kind)s : %(name)s") % {"kind": kind_label, "name": name}
+        return kind_label or name
     if verb == "dossier_saved":
         section = SECTION_LABELS.get(data.get("section", ""))
         return _("Partie : %(section)s") % {"section": section()} if section else ""

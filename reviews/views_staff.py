@@ -74,6 +74,11 @@ def dossiers(request):
 def dossier(request, pk):
     _require(request, "assign_reviewers")
     application = selectors.get_dossier_for_staff(request.user, pk)
+    return _dossier_page(request, application)
+
+
+def _dossier_page(request, application, *, assign_form=None, decision_form=None, status=200):
+    """The dossier page; a refused form comes back bound, with what the user typed."""
     assignments = selectors.dossier_assignments(application)
     ranking = selectors.wave_ranking(application.wave)
     row = next((r for r in ranking.rows if r.application.pk == application.pk), None)
@@ -91,11 +96,14 @@ def dossier(request, pk):
             "aggregate": row.aggregate if row else None,
             "rank": row.rank if row else None,
             "decision": decision,
-            "assign_form": ManualAssignForm(initial={"due_on": services.default_due_at().date()}),
-            "decision_form": DecisionForm(
+            "assign_form": assign_form
+            or ManualAssignForm(initial={"due_on": services.default_due_at().date()}),
+            "decision_form": decision_form
+            or DecisionForm(
                 initial={"aid_granted": application.estimated_aid_requested} if not decision else None
             ),
         },
+        status=status,
     )
 
 
@@ -115,11 +123,13 @@ def assign(request, pk):
             )
         except services.ReviewError as error:
             messages.error(request, error.message)
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("Évaluateur·rice désigné·e et prévenu·e par courriel."))
+            return redirect("selection:dossier", pk=application.pk)
     else:
         messages.error(request, _("Affectation impossible : %(errors)s") % {"errors": _errors(form)})
-    return redirect("selection:dossier", pk=application.pk)
+    return _dossier_page(request, application, assign_form=form, status=400)
 
 
 @login_required
@@ -220,12 +230,14 @@ def decide(request, pk):
             )
         except services.ReviewError as error:
             messages.error(request, error.message)
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("Décision enregistrée ; le porteur est prévenu par courriel."))
             return redirect("selection:dossier", pk=application.pk)
     else:
         messages.error(request, _("Décision non enregistrée : %(errors)s") % {"errors": _errors(form)})
-    return redirect("selection:dossier", pk=application.pk)
+    # Refused: the page again, with the reasons and the amount as typed.
+    return _dossier_page(request, application, decision_form=form, status=400)
 
 
 @login_required
