@@ -26,6 +26,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The name emails give the site (allauth's "Bonjour de …"), whatever host served the request.
+SITE_NAME = env.str("SITE_NAME", default="Portail CMA — Santé numérique")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
