@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent
+from cma_portal.models import AuditEvent
 
 
 def audit_record(

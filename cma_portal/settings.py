@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "waves",
     "applications",
     "reviews",
+    "pilotage",
+    "accounts",
+    "pages",
 ]
 
 MIDDLEWARE = [

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 
 from cma_portal.csv_export import csv_streaming_response
 from cma_portal.formats import XLSX_EUROS, XLSX_NUMBER, Amount, plain_number, spreadsheet_number
-
-from .models import Assignment, Review
+from reviews.models import Assignment, Review
 
 CHUNK = 2000
 

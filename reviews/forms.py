@@ -10,10 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action
+from reviews.models import Decision, Review
+from reviews.selectors import reviewers_queryset
 from waves.models import Wave
-
-from .models import Decision, Review
-from .selectors import reviewers_queryset
 
 
 def end_of_day(day) -> datetime:

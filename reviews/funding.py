@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from applications.models import BudgetLine
-from applications.workflow import State
+from applications.states import State
 
 ZERO = Decimal("0")
 # Dossiers that no longer claim money from the envelope.

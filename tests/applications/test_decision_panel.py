@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from reviews import services
+from reviews.services.decisions import decision_record
 from tests.factories import UserFactory, programme_manager
 from tests.reviews.helpers import reviewed_dossier
 
@@ -20,7 +20,7 @@ def _text(response) -> str:
 
 def test_laureate_sees_amount_conditions_and_letter_on_page_and_dashboard(client):
     dossier = reviewed_dossier()
-    decision = services.decision_record(
+    decision = decision_record(
         application=dossier,
         outcome="selected",
         aid_granted=Decimal("450000"),
@@ -48,7 +48,7 @@ def test_laureate_sees_amount_conditions_and_letter_on_page_and_dashboard(client
 )
 def test_other_outcomes_say_what_they_mean_with_reasons(client, outcome, meaning):
     dossier = reviewed_dossier()
-    services.decision_record(
+    decision_record(
         application=dossier,
         outcome=outcome,
         rationale="Budget insuffisamment détaillé.",
@@ -62,7 +62,7 @@ def test_other_outcomes_say_what_they_mean_with_reasons(client, outcome, meaning
 
 def test_decision_panel_in_english(client):
     dossier = reviewed_dossier()
-    services.decision_record(
+    decision_record(
         application=dossier,
         outcome="selected",
         aid_granted=Decimal("1234.5"),
@@ -77,7 +77,7 @@ def test_decision_panel_in_english(client):
 
 def test_another_applicant_sees_no_decision(client):
     dossier = reviewed_dossier()
-    decision = services.decision_record(
+    decision = decision_record(
         application=dossier,
         outcome="selected",
         aid_granted=Decimal("1000"),

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from applications.history import TRANSITION_DONE, describe
+from applications.selectors.history import TRANSITION_DONE, describe
 from applications.workflow import TRANSITIONS, State
 from cma_portal.audit import VERB_LABELS, audit_record
 from cma_portal.models import AuditEvent

@@ -41,7 +41,7 @@ def _save(page, button):
 
 def test_laureate_sees_decision_and_history_in_both_languages(page, live_server, tmp_path):
     from cma_portal.audit import audit_record
-    from reviews import services
+    from reviews.services.decisions import decision_record
     from tests.factories import programme_manager
     from tests.reviews.helpers import reviewed_dossier
 
@@ -71,7 +71,7 @@ def test_laureate_sees_decision_and_history_in_both_languages(page, live_server,
         data={"new_deadline": "2027-03-03T23:59:59+01:00"},
     )
     audit_record(actor=owner, verb="dossier_saved", obj=dossier, data={"section": "budget", "version": 3})
-    decision = services.decision_record(
+    decision = decision_record(
         application=dossier,
         outcome="selected",
         aid_granted=Decimal("450000"),
@@ -113,13 +113,13 @@ def test_laureate_sees_decision_and_history_in_both_languages(page, live_server,
 
 
 def test_error_pages_in_both_languages(page, live_server, tmp_path):
-    from reviews import services
+    from reviews.services.assignments import assignment_declare
     from tests.factories import SubmittedDossierFactory, covering_reviewer, programme_manager
     from tests.reviews.helpers import assign
 
     reviewer = covering_reviewer()
     assignment = assign(SubmittedDossierFactory(), reviewer, programme_manager())
-    services.assignment_declare(assignment=assignment, conflict=True, reason="J'y enseigne.", actor=reviewer)
+    assignment_declare(assignment=assignment, conflict=True, reason="J'y enseigne.", actor=reviewer)
     login_page_as(page, live_server, reviewer)
 
     response = page.goto(f"{live_server.url}/candidatures/mistyped-url/")

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from reviews.models import Decision
-from reviews.services import decision_record
+from reviews.services.decisions import decision_record
 from tests.factories import WaveFactory, programme_manager
 
 from .helpers import reviewed_dossier
