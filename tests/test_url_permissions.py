@@ -125,7 +125,7 @@ POLICY: dict[str, Rule] = {
     "applications:letter_new": rule(FORM, LOGGED_IN),
     "applications:organisation_new": rule(FORM, LOGGED_IN),
     # Co-editor invitation: idem (acceptance checks the address).
-    "applications:invitation": rule(FORM, LOGGED_IN),
+    "applications:invitation": rule(FORM, EVERYONE, post_allowed=LOGGED_IN),
     # Organisations: members (and screeners read).
     "applications:organisation": rule(PAGE, {OWNER, *SCREENERS}),
     "applications:organisation_edit": rule(FORM, {OWNER}),

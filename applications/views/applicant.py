@@ -2,8 +2,11 @@
 documents, co-editors, withdrawal, history. Function views; objects through
 `selectors.get_application_for` (404 for strangers)."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -423,13 +426,28 @@ def collaborator_delete(request, pk, collaborator_id):
     return redirect("applications:collaborators", pk=application.pk)
 
 
-@login_required
 def invitation(request, token):
+    """The co-editing invitation. A logged-out invitee lands here too (the token is the
+    credential, as for staff invitations) and is offered to sign up or log in, then comes back."""
     collaborator = (
         Collaborator.objects.select_related("application", "invited_by").filter(token=token).first()
     )
     if collaborator is None:
         raise Http404
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        here = quote(request.get_full_path())
+        return render(
+            request,
+            "applications/invitation.html",
+            {
+                "title": _("Invitation à co-éditer une candidature"),
+                "collaborator": collaborator,
+                "signup_url": f"{reverse('account_signup')}?next={here}",
+                "login_url": f"{reverse('account_login')}?next={here}",
+            },
+        )
     if request.method == "POST":
         try:
             collaborator_accept(token=token, user=request.user)

@@ -68,3 +68,16 @@ def test_move_is_post_only(client):
     draft = _closed_draft()
     client.force_login(draft.owner)
     assert client.get(reverse("applications:letter_move", args=[draft.pk])).status_code == 405
+
+
+def test_logged_out_coeditor_invitee_lands_on_the_invitation(client):
+    # Issue 12, point 10: like staff invitations, a landing page with sign-up and log-in.
+    collaborator = CollaboratorFactory(
+        application=_closed_draft(), user=None, accepted_at=None, email="co@univ.example"
+    )
+    page = client.get(reverse("applications:invitation", args=[collaborator.token]))
+    assert page.status_code == 200
+    body = _text(page)
+    assert "co@univ.example" in body and "Créer mon compte" in body and "J'ai déjà un compte" in body
+    assert f"next=/candidatures/invitations/{collaborator.token}/" in body
+    assert client.post(reverse("applications:invitation", args=[collaborator.token])).status_code == 302
