@@ -48,6 +48,7 @@ VERB_LABELS = {
     "deadline_extended": _("Date limite prolongée"),
     "decision": _("Décision du comité enregistrée"),
     "document_uploaded": _("Document déposé"),
+    "document_infected": _("Document écarté par l'antivirus"),
     "dossier_saved": _("Dossier complet enregistré"),
     "draft_purged": _("Brouillon supprimé après la durée de conservation"),
     "grid_created": _("Grille d'évaluation créée"),
