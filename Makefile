@@ -1,5 +1,5 @@
 # Portail CMA — developer commands. Needs only python3 (and make); see docs and DESIGN "Run modes".
-#   make run        embedded mode: SQLite, eager tasks, console emails, demo data
+#   make run        embedded mode: SQLite, eager tasks, console emails, demo data (PORT=8000)
 #   make run-stack  PostgreSQL + Redis, with web, Celery worker and beat under honcho
 #   make test       lint, format check, migrations check, pytest (PYTEST_ARGS="..." to pass options)
 #   make bench      load benchmark on the local PostgreSQL and Redis (BENCH_ARGS="..."; docs/performance.md)
@@ -48,8 +48,11 @@ migrate: venv
 seed: migrate
 	$(PY) manage.py seed_demo
 
+# `make run PORT=8001` when 8000 is taken.
+PORT ?= 8000
+
 run: venv messages migrate seed
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # --- full stack -----------------------------------------------------------------------------
 # DATABASE_URL / REDIS_URL from the environment win over the defaults above.

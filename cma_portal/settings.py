@@ -28,6 +28,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The name emails give the site (allauth's "Bonjour de …"), whatever host served the request.
+SITE_NAME = env.str("SITE_NAME", default="Portail CMA — Santé numérique")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -251,6 +253,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Portail CMA <ne-pas-repondre@cma-sante-numerique.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Shown on error pages as the way to reach the programme team (empty: no contact line).
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="contact@cma-sante-numerique.example")
 
 # Security. HTTPS settings apply whenever DEBUG is false.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -301,6 +305,9 @@ REVIEW_SEVERITY_MIN_REVIEWS = env.int("REVIEW_SEVERITY_MIN_REVIEWS", default=3)
 # WeasyPrint logs every layout step at INFO: keep its warnings (missing fonts, bad CSS) only.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}
+# A refused access (403) is logged as one line, without a traceback.
+LOGGING["filters"] = {"quiet_403": {"()": "cma_portal.log_filters.QuietPermissionDenied"}}
+LOGGING["loggers"]["django.request"] = {"filters": ["quiet_403"]}
 
 # A co-editor invitation link works for this many days; inviting again sends a fresh one.
 COLLABORATOR_INVITATION_DAYS = env.int("COLLABORATOR_INVITATION_DAYS", default=30)

@@ -207,8 +207,10 @@ def _act(request, application, form, form_name: str, act, success, anchor: str =
     try:
         result = act(form.cleaned_data)
     except TransitionError as error:
+        # Refused by the workflow: the page again with the form as typed, and the reason.
         messages.error(request, str(error.message))
-        return redirect("instruction:detail", pk=application.pk)
+        form.add_error(None, error.message)
+        return _render_detail(request, application, status=409, **{form_name: form})
     messages.success(request, success(result) if callable(success) else success)
     return redirect(reverse("instruction:detail", args=[application.pk]) + anchor)
 
