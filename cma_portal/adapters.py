@@ -8,7 +8,11 @@ confirmation link when `ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION` is set, or after th
 TOTP stages). Nothing is accepted here: the page still asks for an explicit POST.
 """
 
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.urls import reverse
 
 PENDING_INVITATION_SESSION_KEY = "cma_pending_invitation"
@@ -32,7 +36,17 @@ def pending_invitation_url(request) -> str | None:
     return reverse("profile:invitation", args=[token])
 
 
+def configured_site() -> SimpleNamespace:
+    """The site as allauth's emails name it ("Bonjour de …"): from settings, not the request's
+    host (which says "127.0.0.1:8000" in development)."""
+    domain = urlsplit(settings.SITE_URL).netloc or settings.SITE_URL
+    return SimpleNamespace(name=str(settings.SITE_NAME), domain=domain)
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        super().send_mail(template_prefix, email, {**context, "current_site": configured_site()})
+
     def get_login_redirect_url(self, request):
         return pending_invitation_url(request) or super().get_login_redirect_url(request)
 

@@ -28,6 +28,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The name emails give the site (allauth's "Bonjour de …"), whatever host served the request.
+SITE_NAME = env.str("SITE_NAME", default="Portail CMA — Santé numérique")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -159,9 +161,10 @@ OUTBOX_CATCH_UP_DELAY = env.int("OUTBOX_CATCH_UP_DELAY", default=60)
 PDF_CATCH_UP_MINUTES = env.int("PDF_CATCH_UP_MINUTES", default=5)
 
 AUTH_USER_MODEL = "cma_portal.User"
+# Django's and allauth's backends, loading the user with their roles in one query.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "cma_portal.auth_backends.ModelBackend",
+    "cma_portal.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -250,6 +253,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Portail CMA <ne-pas-repondre@cma-sante-numerique.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Shown on error pages as the way to reach the programme team (empty: no contact line).
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="contact@cma-sante-numerique.example")
 
 # Security. HTTPS settings apply whenever DEBUG is false.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -257,6 +262,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache (Redis on the full stack) and written through to the database:
+# one query less on every page, and no session lost when the cache is flushed.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = False
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -297,6 +305,9 @@ REVIEW_SEVERITY_MIN_REVIEWS = env.int("REVIEW_SEVERITY_MIN_REVIEWS", default=3)
 # WeasyPrint logs every layout step at INFO: keep its warnings (missing fonts, bad CSS) only.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}
+# A refused access (403) is logged as one line, without a traceback.
+LOGGING["filters"] = {"quiet_403": {"()": "cma_portal.log_filters.QuietPermissionDenied"}}
+LOGGING["loggers"]["django.request"] = {"filters": ["quiet_403"]}
 
 # A co-editor invitation link works for this many days; inviting again sends a fresh one.
 COLLABORATOR_INVITATION_DAYS = env.int("COLLABORATOR_INVITATION_DAYS", default=30)

@@ -23,3 +23,8 @@ urlpatterns = [
     path("pilotage/", include("pilotage.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "cma_portal.errors.bad_request"
+handler403 = "cma_portal.errors.permission_denied"
+handler404 = "cma_portal.errors.page_not_found"
+handler500 = "cma_portal.errors.server_error"

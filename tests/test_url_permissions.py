@@ -129,7 +129,7 @@ POLICY: dict[str, Rule] = {
     "applications:letter_new": rule(FORM, LOGGED_IN),
     "applications:organisation_new": rule(FORM, LOGGED_IN),
     # Co-editor invitation: idem (acceptance checks the address).
-    "applications:invitation": rule(FORM, LOGGED_IN),
+    "applications:invitation": rule(FORM, EVERYONE, post_allowed=LOGGED_IN),
     # Organisations: members (and screeners read).
     "applications:organisation": rule(PAGE, {OWNER, *SCREENERS}),
     "applications:organisation_edit": rule(FORM, {OWNER}),
@@ -161,6 +161,8 @@ POLICY: dict[str, Rule] = {
         POST, {OWNER}, refused_by_service=frozenset({COEDITOR, *SCREENERS})
     ),
     "applications:withdraw": rule(FORM, {OWNER}),
+    # Moving a letter draft to another open wave (the empty POST of the test is refused by the form).
+    "applications:letter_move": rule(POST, EDITORS),
     # The decision letter: the application's editors and screeners.
     "laureates:letter": rule(PAGE, EDITORS | SCREENERS),
     # Screening (/instruction/): programme managers and administrators.

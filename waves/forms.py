@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action
+from cma_portal.formats import number as format_number
 from waves.deadlines import PARIS
 from waves.models import Wave
 
@@ -120,7 +121,7 @@ class WaveForm(DsfrBaseForm):
                         "L'enveloppe ne peut pas être inférieure à l'aide déjà accordée aux lauréats "
                         "de cette vague (%(granted)s €)."
                     )
-                    % {"granted": f"{granted:,.2f}".replace(",", " ").replace(".", ",")}
+                    % {"granted": format_number(granted, 2)}
                 )
         return envelope
 

@@ -4,11 +4,13 @@ Forms check formats and the rules that need no database state; `services.letter_
 checks completeness and the call's rules before a submission.
 """
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -16,6 +18,7 @@ from actions.models import Action, ActionComponent
 from applications.models import ConsortiumPartner, Organisation
 from applications.services.letters import LETTER_FIELDS
 from applications.validators import validate_pdf, validate_siret, validate_uai
+from cma_portal.formats import number as plain_grouped
 
 
 class EuroField(forms.DecimalField):
@@ -35,9 +38,22 @@ class EuroField(forms.DecimalField):
         attrs.update({"inputmode": "decimal", "autocomplete": "off"})
         return attrs
 
+    def prepare_value(self, value):
+        # A stored amount is shown as the reader writes it ("300 000", "1 250 000,50"), so that
+        # a reload or a refused form shows what the page shows elsewhere.
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            return plain_grouped(value)
+        return value
+
     def to_python(self, value):
         if isinstance(value, str):
             value = value.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "")
+            if "," in value and "." in value:
+                # "1,250,000.50" (English) or "1.250.000,50": the last separator is the decimal one.
+                grouping = "," if value.rfind(".") > value.rfind(",") else "."
+                value = value.replace(grouping, "")
+            elif re.fullmatch(r"\d{1,3}(,\d{3})+", value) and get_language() == "en":
+                value = value.replace(",", "")
             value = value.replace(",", ".")
         try:
             return super().to_python(value)
