@@ -323,28 +323,9 @@ if MEDIA_STORAGE not in ("disk", "s3"):
     raise environ.ImproperlyConfigured("MEDIA_STORAGE must be 'disk' or 's3'.")
 
 
-def s3_storage_options(**overrides) -> dict:
-    """Options of django-storages' S3Storage, from the environment (AWS_* names, as boto)."""
-    options = {
-        "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default="cma-portal-media"),
-        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
-        "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
-        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
-        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
-        # S3-compatible servers (MinIO, moto, Garage) want path-style addressing.
-        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path"),
-        "signature_version": "s3v4",
-        "default_acl": None,  # the bucket's own policy: private
-        "querystring_auth": True,
-        "querystring_expire": 60,
-        # Like the disk: a second file under an existing name gets a suffix, never overwrites.
-        "file_overwrite": False,
-    }
-    options.update(overrides)
-    return options
-
-
 if MEDIA_STORAGE == "s3":
+    from cma_portal.storage_settings import s3_storage_options
+
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_storage_options()}
 
 # Embedded mode (`make run`): a worker with beat on kombu's filesystem transport, no Redis; the web
@@ -385,11 +366,11 @@ PROMETHEUS_EXPORT_MIGRATIONS = False
 MIDDLEWARE.insert(1, "cma_portal.observability.RequestIdMiddleware")
 # JSON lines in production (one object per line, for the log collector), text in development.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
-LOGGING["filters"] = {"request_id": {"()": "cma_portal.observability.RequestIdFilter"}}
-LOGGING["formatters"] = {
-    "json": {"()": "cma_portal.observability.JsonFormatter"},
-    "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
-}
+LOGGING.setdefault("filters", {})["request_id"] = {"()": "cma_portal.observability.RequestIdFilter"}
+LOGGING.setdefault("formatters", {}).update(
+    json={"()": "cma_portal.observability.JsonFormatter"},
+    text={"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+)
 LOGGING["handlers"]["console"].update({"filters": ["request_id"], "formatter": LOG_FORMAT})
 
 # Error reporting to Sentry (or GlitchTip, Bugsink): off unless SENTRY_DSN is set; no personal data.

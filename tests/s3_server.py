@@ -76,7 +76,7 @@ def s3_client(endpoint: str):
 @pytest.fixture
 def s3_media(settings, s3_endpoint) -> S3Media:
     """MEDIA_STORAGE=s3 for this test, on a fresh private bucket of the local S3 server."""
-    from cma_portal.settings import s3_storage_options
+    from cma_portal.storage_settings import s3_storage_options
 
     bucket = f"cma-test-{uuid.uuid4().hex[:12]}"
     client = s3_client(s3_endpoint)
