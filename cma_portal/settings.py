@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cma_portal.middleware.ContentSecurityPolicyMiddleware",
+    "cma_portal.middleware.StaffSessionIdleMiddleware",
     "cma_portal.middleware.StaffTwoFactorMiddleware",
 ]
 
@@ -245,6 +246,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Staff sessions end after this many seconds without a request (docs/security.md, "Sessions");
+# applicants keep Django's 14-day session. 0 turns the idle timeout off.
+STAFF_SESSION_IDLE_TIMEOUT = env.int("STAFF_SESSION_IDLE_TIMEOUT", default=30 * 60)
 
 # Staff must set up TOTP before reaching /instruction/, /evaluation/, /pilotage/, /admin/.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=True)
