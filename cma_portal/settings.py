@@ -164,7 +164,13 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
+    # Per IP address only: a limit per address would let an attacker who knows it block the
+    # code login too (docs/security.md, "Lockouts").
+    "request_login_code": "20/m/ip",
 }
+# The way in that the brute-force limit on passwords cannot block: a code sent by email (allauth
+# then asks staff for their TOTP as after a password). Refusals are recorded (cma_portal/lockouts.py).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Portail CMA Santé numérique"
 LOGIN_REDIRECT_URL = "home"

@@ -83,7 +83,9 @@ def test_an_idle_staff_session_kept_by_its_backend_is_ended_with_a_french_messag
         # The signed cookie's own max-age is enforced by the browser, not by the test client.
         response = client.get(reverse("instruction:letters"), follow=True)
     assert response.redirect_chain[0][0].startswith(LOGIN)
-    assert "Votre session a pris fin après 30 minutes d'inactivité" in html.unescape(response.content.decode())
+    assert "Votre session a pris fin après 30 minutes d'inactivité" in html.unescape(
+        response.content.decode()
+    )
 
 
 def test_applicant_session_keeps_its_fourteen_days(client):
