@@ -10,6 +10,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from cma_portal.form_fields import bounded_formset_kwargs
+
 from . import validators
 from .dossier_services import project_months, project_years
 from .forms import EuroField
@@ -138,7 +140,12 @@ class BasePartnerFormSet(RowsFormSet):
 
 
 PartnerFormSet = modelformset_factory(
-    ConsortiumPartner, form=PartnerForm, formset=BasePartnerFormSet, extra=1, can_delete=True
+    ConsortiumPartner,
+    form=PartnerForm,
+    formset=BasePartnerFormSet,
+    extra=1,
+    can_delete=True,
+    **bounded_formset_kwargs(30),
 )
 
 
@@ -242,7 +249,12 @@ class BaseBudgetFormSet(BaseDossierFormSet):
 
 
 BudgetFormSet = modelformset_factory(
-    BudgetLine, form=BudgetLineForm, formset=BaseBudgetFormSet, extra=3, can_delete=True
+    BudgetLine,
+    form=BudgetLineForm,
+    formset=BaseBudgetFormSet,
+    extra=3,
+    can_delete=True,
+    **bounded_formset_kwargs(60),
 )
 
 
@@ -289,7 +301,12 @@ class BaseTrainingFormSet(BaseDossierFormSet):
 
 
 TrainingFormSet = modelformset_factory(
-    TrainingTarget, form=TrainingTargetForm, formset=BaseTrainingFormSet, extra=2, can_delete=True
+    TrainingTarget,
+    form=TrainingTargetForm,
+    formset=BaseTrainingFormSet,
+    extra=2,
+    can_delete=True,
+    **bounded_formset_kwargs(50),
 )
 
 
@@ -317,7 +334,12 @@ class MilestoneForm(DsfrModelForm):
 
 
 MilestoneFormSet = modelformset_factory(
-    Milestone, form=MilestoneForm, formset=BaseDossierFormSet, extra=2, can_delete=True
+    Milestone,
+    form=MilestoneForm,
+    formset=BaseDossierFormSet,
+    extra=2,
+    can_delete=True,
+    **bounded_formset_kwargs(60),
 )
 
 

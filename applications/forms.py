@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action, ActionComponent
+from cma_portal.form_fields import BoundedModelMultipleChoiceField, bounded_formset_kwargs
 
 from .models import ConsortiumPartner, Organisation
 from .services_letters import LETTER_FIELDS
@@ -107,13 +108,13 @@ class LetterForm(DsfrBaseForm):
     whether it may be submitted."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    actions = forms.ModelMultipleChoiceField(
+    actions = BoundedModelMultipleChoiceField(
         label=_("Actions auxquelles le projet répond"),
         queryset=Action.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    components = forms.ModelMultipleChoiceField(
+    components = BoundedModelMultipleChoiceField(
         label=_("Volets (actions 3 et 5)"),
         queryset=ActionComponent.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -223,7 +224,7 @@ class PartnerForm(DsfrBaseForm):
         return {k: self.cleaned_data[k] for k in ("name", "kind", "region", "role")}
 
 
-PartnerFormSet = forms.formset_factory(PartnerForm, extra=2, can_delete=True, max_num=30, validate_max=True)
+PartnerFormSet = forms.formset_factory(PartnerForm, extra=2, can_delete=True, **bounded_formset_kwargs(30))
 
 
 def partner_initial(application) -> list[dict]:
