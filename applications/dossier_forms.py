@@ -43,7 +43,7 @@ class DsfrModelForm(DsfrBaseForm, forms.ModelForm):
 class VersionForm(DsfrBaseForm):
     """The application's version the page was displayed with (optimistic concurrency)."""
 
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=1, max_value=2_147_483_647, widget=forms.HiddenInput)
 
 
 class PresentationForm(DsfrBaseForm):
@@ -254,7 +254,7 @@ BudgetFormSet = modelformset_factory(
     formset=BaseBudgetFormSet,
     extra=3,
     can_delete=True,
-    **bounded_formset_kwargs(60),
+    **bounded_formset_kwargs(40),
 )
 
 
@@ -262,7 +262,7 @@ BudgetFormSet = modelformset_factory(
 
 
 class TrainingTargetForm(DsfrModelForm):
-    year = forms.IntegerField(label=_("Année civile"))
+    year = forms.IntegerField(label=_("Année civile"), min_value=2000, max_value=2100)
 
     class Meta:
         model = TrainingTarget
@@ -306,7 +306,7 @@ TrainingFormSet = modelformset_factory(
     formset=BaseTrainingFormSet,
     extra=2,
     can_delete=True,
-    **bounded_formset_kwargs(50),
+    **bounded_formset_kwargs(40),
 )
 
 
@@ -339,7 +339,7 @@ MilestoneFormSet = modelformset_factory(
     formset=BaseDossierFormSet,
     extra=2,
     can_delete=True,
-    **bounded_formset_kwargs(60),
+    **bounded_formset_kwargs(40),
 )
 
 

@@ -107,7 +107,7 @@ class LetterForm(DsfrBaseForm):
     """Every field of the letter. Only formats block a draft; `services.letter_problems` decides
     whether it may be submitted."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=1, max_value=2_147_483_647, widget=forms.HiddenInput)
     actions = BoundedModelMultipleChoiceField(
         label=_("Actions auxquelles le projet répond"),
         queryset=Action.objects.none(),
