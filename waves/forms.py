@@ -10,9 +10,8 @@ from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action
 from cma_portal.form_fields import BoundedModelMultipleChoiceField
-
-from .deadlines import PARIS
-from .models import Wave
+from waves.deadlines import PARIS
+from waves.models import Wave
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
