@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from django.conf import settings
+from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -78,6 +80,12 @@ def test_an_idle_staff_session_kept_by_its_backend_is_ended_with_a_french_messag
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
         client.force_login(programme_manager())
+        # A cookie-held session changes its key when saved: give the client the new cookie, with
+        # the second factor recorded as conftest's force_login does for the database backend.
+        session = client.session
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "mfa", "type": "totp", "at": 0}]
+        session.save()
+        client.cookies[django_settings.SESSION_COOKIE_NAME] = session.session_key
         assert _get(client, "instruction:letters").status_code == 200
         clock.shift(timedelta(minutes=31))
         # The signed cookie's own max-age is enforced by the browser, not by the test client.
