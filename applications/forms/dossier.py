@@ -132,6 +132,13 @@ class RowsFormSet(BaseModelFormSet):
             yield form
 
 
+def rows_formset(model, form, formset, *, extra, max_forms):
+    """A model formset of rows that refuses (and never builds) more than `max_forms` rows."""
+    return modelformset_factory(
+        model, form=form, formset=formset, extra=extra, can_delete=True, **bounded_formset_kwargs(max_forms)
+    )
+
+
 class BasePartnerFormSet(RowsFormSet):
     def clean(self):
         super().clean()
@@ -145,14 +152,7 @@ class BasePartnerFormSet(RowsFormSet):
             seen.add(organisation.pk)
 
 
-PartnerFormSet = modelformset_factory(
-    ConsortiumPartner,
-    form=PartnerForm,
-    formset=BasePartnerFormSet,
-    extra=1,
-    can_delete=True,
-    **bounded_formset_kwargs(30),
-)
+PartnerFormSet = rows_formset(ConsortiumPartner, PartnerForm, BasePartnerFormSet, extra=1, max_forms=30)
 
 
 def organisation_choices(application: Application) -> list[tuple]:
@@ -254,14 +254,7 @@ class BaseBudgetFormSet(BaseDossierFormSet):
             )
 
 
-BudgetFormSet = modelformset_factory(
-    BudgetLine,
-    form=BudgetLineForm,
-    formset=BaseBudgetFormSet,
-    extra=3,
-    can_delete=True,
-    **bounded_formset_kwargs(40),
-)
+BudgetFormSet = rows_formset(BudgetLine, BudgetLineForm, BaseBudgetFormSet, extra=3, max_forms=40)
 
 
 # Training targets and milestones ------------------------------------------------------------
@@ -306,14 +299,7 @@ class BaseTrainingFormSet(BaseDossierFormSet):
             seen.add(key)
 
 
-TrainingFormSet = modelformset_factory(
-    TrainingTarget,
-    form=TrainingTargetForm,
-    formset=BaseTrainingFormSet,
-    extra=2,
-    can_delete=True,
-    **bounded_formset_kwargs(40),
-)
+TrainingFormSet = rows_formset(TrainingTarget, TrainingTargetForm, BaseTrainingFormSet, extra=2, max_forms=40)
 
 
 class MilestoneForm(DsfrModelForm):
@@ -339,14 +325,7 @@ class MilestoneForm(DsfrModelForm):
         return month
 
 
-MilestoneFormSet = modelformset_factory(
-    Milestone,
-    form=MilestoneForm,
-    formset=BaseDossierFormSet,
-    extra=2,
-    can_delete=True,
-    **bounded_formset_kwargs(40),
-)
+MilestoneFormSet = rows_formset(Milestone, MilestoneForm, BaseDossierFormSet, extra=2, max_forms=40)
 
 
 # Further documents --------------------------------------------------------------------------
