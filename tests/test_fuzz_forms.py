@@ -231,7 +231,8 @@ def fuzz_data(data, django_db_blocker):  # noqa: F811 — the imported fixture
 
     from django.utils import timezone
 
-    from reviews import services as review_services
+    from reviews.services.assignments import assignment_create, assignment_declare
+    from reviews.services.reviews import review_start
     from tests.factories import (
         ApplicationFactory,
         CollaboratorFactory,
@@ -248,13 +249,11 @@ def fuzz_data(data, django_db_blocker):  # noqa: F811 — the imported fixture
         due = timezone.now() + timedelta(days=20)
         review_dossier = SubmittedDossierFactory(owner=owner)
         declared_dossier = SubmittedDossierFactory(owner=owner)
-        declared = review_services.assignment_create(
+        declared = assignment_create(
             application=declared_dossier, reviewer=reviewer_user, due_at=due, actor=pm
         )
-        review_services.assignment_declare(
-            assignment=declared, conflict=False, reason="", actor=reviewer_user
-        )
-        review_services.review_start(assignment=declared)  # what opening the review page does
+        assignment_declare(assignment=declared, conflict=False, reason="", actor=reviewer_user)
+        review_start(assignment=declared)  # what opening the review page does
         data["users"]["fresh"] = UserFactory()
         data["users"]["invitee"] = UserFactory(email="nouvel-expert@exemple.fr")
         data["fuzz"] = {
@@ -263,7 +262,7 @@ def fuzz_data(data, django_db_blocker):  # noqa: F811 — the imported fixture
             "letter_submitted": SubmittedLetterFactory(owner=owner),
             "dossier_draft": rich_dossier_application(owner=owner, documents=2),
             "review_dossier": review_dossier,
-            "assignment_new": review_services.assignment_create(
+            "assignment_new": assignment_create(
                 application=review_dossier, reviewer=reviewer_user, due_at=due, actor=pm
             ),
             "assignment_declared": declared,
