@@ -475,6 +475,8 @@ def test_fuzz_also_passes_on_sqlite():
     root = Path(__file__).resolve().parents[1]
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REQUIRE_ALL_TESTS")}
     env["TESTING"] = "true"
+    # Fewer examples on this second pass keep CI's fuzz time modest (docs/security.md).
+    env["FUZZ_EXAMPLES"] = os.environ.get("FUZZ_EXAMPLES_SQLITE", "5")
     result = subprocess.run(
         [
             sys.executable,
