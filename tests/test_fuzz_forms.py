@@ -16,7 +16,7 @@ missing fields. Each post runs in a savepoint rolled back afterwards. Asserted f
   and leaves every table's row count unchanged: nothing half-saved;
 - no page or message carries Django's or allauth's English error texts.
 
-Examples per form: FUZZ_EXAMPLES (default 8). docs/security.md gives the figures and the command.
+Examples per form: FUZZ_EXAMPLES (default 6). docs/security.md gives the figures and the command.
 The same module runs on PostgreSQL in CI; `test_fuzz_also_passes_on_sqlite` re-runs it on SQLite
 there (SQLite is where out-of-range integers raised OverflowError).
 """
@@ -58,7 +58,7 @@ from tests.test_url_permissions import (  # noqa: F401 — fixtures used by this
     url_for,
 )
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 # FUZZ_NO_SHRINK=1 reports the first failing post as found (faster when exploring).
 PHASES = (
     [Phase.explicit, Phase.reuse, Phase.generate]
