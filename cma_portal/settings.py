@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cma_portal.middleware.ContentSecurityPolicyMiddleware",
+    "cma_portal.middleware.StaffSessionIdleMiddleware",
     "cma_portal.middleware.StaffTwoFactorMiddleware",
 ]
 
@@ -196,7 +197,13 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
+    # Per IP address only: a limit per address would let an attacker who knows it block the
+    # code login too (docs/security.md, "Lockouts").
+    "request_login_code": "20/m/ip",
 }
+# The way in that the brute-force limit on passwords cannot block: a code sent by email (allauth
+# then asks staff for their TOTP as after a password). Refusals are recorded (cma_portal/lockouts.py).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Portail CMA Santé numérique"
 LOGIN_REDIRECT_URL = "home"
@@ -289,6 +296,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Staff sessions end after this many seconds without a request (docs/security.md, "Sessions");
+# applicants keep Django's 14-day session. 0 turns the idle timeout off.
+STAFF_SESSION_IDLE_TIMEOUT = env.int("STAFF_SESSION_IDLE_TIMEOUT", default=30 * 60)
 
 # Staff must set up TOTP before reaching /instruction/, /evaluation/, /pilotage/, /admin/.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=True)

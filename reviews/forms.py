@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action
+from cma_portal.form_fields import bounded_formset_kwargs
 from reviews.models import Decision, Review
 from reviews.selectors import reviewers_queryset
 from waves.models import Wave
@@ -209,5 +210,5 @@ class CriterionForm(DsfrBaseForm):
 
 
 CriterionFormSet = formset_factory(
-    CriterionForm, extra=1, can_delete=True, min_num=1, validate_min=True, max_num=30
+    CriterionForm, extra=1, can_delete=True, min_num=1, validate_min=True, **bounded_formset_kwargs(30)
 )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action
+from cma_portal.form_fields import BoundedModelMultipleChoiceField
 from cma_portal.formats import number as format_number
 from waves.deadlines import PARIS
 from waves.models import Wave
@@ -69,7 +70,7 @@ class WaveForm(DsfrBaseForm):
         required=False,
         help_text=_("Obligatoire pour une vague à date fixe ; facultative au fil de l'eau."),
     )
-    actions = forms.ModelMultipleChoiceField(
+    actions = BoundedModelMultipleChoiceField(
         label=_("Actions ouvertes"),
         queryset=Action.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,

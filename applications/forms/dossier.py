@@ -23,6 +23,7 @@ from applications.models import (
 )
 from applications.selectors.dossier import project_months, project_years
 from applications.validators import validate_pdf, validate_spreadsheet
+from cma_portal.form_fields import bounded_formset_kwargs
 
 # A signed commitment letter is short; the limit only keeps whole dossiers out of this slot.
 COMMITMENT_PAGE_LIMIT = 10
@@ -49,7 +50,7 @@ class DsfrModelForm(DsfrBaseForm, forms.ModelForm):
 class VersionForm(DsfrBaseForm):
     """The application's version the page was displayed with (optimistic concurrency)."""
 
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=1, max_value=2_147_483_647, widget=forms.HiddenInput)
 
 
 class PresentationForm(DsfrBaseForm):
@@ -196,6 +197,13 @@ class RowsFormSet(BaseModelFormSet):
             yield form
 
 
+def rows_formset(model, form, formset, *, extra, max_forms):
+    """A model formset of rows that refuses (and never builds) more than `max_forms` rows."""
+    return modelformset_factory(
+        model, form=form, formset=formset, extra=extra, can_delete=True, **bounded_formset_kwargs(max_forms)
+    )
+
+
 class BasePartnerFormSet(RowsFormSet):
     def clean(self):
         super().clean()
@@ -209,9 +217,7 @@ class BasePartnerFormSet(RowsFormSet):
             seen.add(organisation.pk)
 
 
-PartnerFormSet = modelformset_factory(
-    ConsortiumPartner, form=PartnerForm, formset=BasePartnerFormSet, extra=1, can_delete=True
-)
+PartnerFormSet = rows_formset(ConsortiumPartner, PartnerForm, BasePartnerFormSet, extra=1, max_forms=30)
 
 
 def organisation_choices(application: Application) -> list[tuple]:
@@ -326,16 +332,14 @@ class BaseBudgetFormSet(BaseDossierFormSet):
             )
 
 
-BudgetFormSet = modelformset_factory(
-    BudgetLine, form=BudgetLineForm, formset=BaseBudgetFormSet, extra=3, can_delete=True
-)
+BudgetFormSet = rows_formset(BudgetLine, BudgetLineForm, BaseBudgetFormSet, extra=3, max_forms=40)
 
 
 # Training targets and milestones ------------------------------------------------------------
 
 
 class TrainingTargetForm(DsfrModelForm):
-    year = forms.IntegerField(label=_("Année civile"))
+    year = forms.IntegerField(label=_("Année civile"), min_value=2000, max_value=2100)
 
     class Meta:
         model = TrainingTarget
@@ -373,9 +377,7 @@ class BaseTrainingFormSet(BaseDossierFormSet):
             seen.add(key)
 
 
-TrainingFormSet = modelformset_factory(
-    TrainingTarget, form=TrainingTargetForm, formset=BaseTrainingFormSet, extra=2, can_delete=True
-)
+TrainingFormSet = rows_formset(TrainingTarget, TrainingTargetForm, BaseTrainingFormSet, extra=2, max_forms=40)
 
 
 class MilestoneForm(DsfrModelForm):
@@ -401,9 +403,7 @@ class MilestoneForm(DsfrModelForm):
         return month
 
 
-MilestoneFormSet = modelformset_factory(
-    Milestone, form=MilestoneForm, formset=BaseDossierFormSet, extra=2, can_delete=True
-)
+MilestoneFormSet = rows_formset(Milestone, MilestoneForm, BaseDossierFormSet, extra=2, max_forms=40)
 
 
 # Further documents --------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from actions.models import Action, ActionComponent
 from applications.models import ConsortiumPartner, Organisation
 from applications.services.letters import LETTER_FIELDS
 from applications.validators import validate_pdf, validate_siret, validate_uai
+from cma_portal.form_fields import BoundedModelMultipleChoiceField, bounded_formset_kwargs
 from cma_portal.formats import number as plain_grouped
 
 
@@ -121,14 +122,14 @@ class LetterForm(DsfrBaseForm):
     """Every field of the letter. Only formats block a draft; `services.letter_problems` decides
     whether it may be submitted."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    actions = forms.ModelMultipleChoiceField(
+    version = forms.IntegerField(min_value=1, max_value=2_147_483_647, widget=forms.HiddenInput)
+    actions = BoundedModelMultipleChoiceField(
         label=_("Actions auxquelles le projet répond"),
         queryset=Action.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    components = forms.ModelMultipleChoiceField(
+    components = BoundedModelMultipleChoiceField(
         label=_("Volets (actions 3 et 5)"),
         queryset=ActionComponent.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -238,7 +239,7 @@ class PartnerForm(DsfrBaseForm):
         return {k: self.cleaned_data[k] for k in ("name", "kind", "region", "role")}
 
 
-PartnerFormSet = forms.formset_factory(PartnerForm, extra=2, can_delete=True, max_num=30, validate_max=True)
+PartnerFormSet = forms.formset_factory(PartnerForm, extra=2, can_delete=True, **bounded_formset_kwargs(30))
 
 
 def partner_initial(application) -> list[dict]:
