@@ -267,3 +267,6 @@ COLLABORATOR_INVITATION_DAYS = env.int("COLLABORATOR_INVITATION_DAYS", default=3
 
 # Back to a pending staff invitation after signing up or logging in (cma_portal/adapters.py).
 ACCOUNT_ADAPTER = "cma_portal.adapters.AccountAdapter"
+
+# Forms render with django-dsfr's templates, overridable in templates/ (cma_portal/form_renderer.py).
+FORM_RENDERER = "cma_portal.form_renderer.PortalFormRenderer"
