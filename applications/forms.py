@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action, ActionComponent
+from cma_portal.form_marks import mark_required_to_submit
 
 from .models import ConsortiumPartner, Organisation
 from .services_letters import LETTER_FIELDS
@@ -175,6 +176,11 @@ class LetterForm(DsfrBaseForm):
         self.fields["letter"].help_text = _(
             "PDF non protégé, %(max)s pages au maximum. Laissez vide pour garder la lettre déjà déposée."
         ) % {"max": self.page_limit}
+        # What letter_problems asks for before submission, marked before the first attempt.
+        mark_required_to_submit(
+            self,
+            ["actions", "components", "lead_organisation", *LETTER_FIELDS, "letter"],
+        )
 
     def clean_letter(self):
         uploaded = self.cleaned_data.get("letter")

@@ -20,7 +20,8 @@ def portal(request):
     for url_name, label, capability in STAFF_NAV:
         if user_roles & roles.CAPABILITIES[capability]:
             try:
-                nav.append({"url": reverse(url_name), "label": label})
+                url = reverse(url_name)
+                nav.append({"url": url, "label": label, "current": request.path.startswith(url)})
             except NoReverseMatch:
                 continue
     return {

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action
+from cma_portal.form_marks import mark_required_to_submit
 from waves.models import Wave
 
 from .models import Decision, Review
@@ -114,6 +115,26 @@ class ReviewForm(DsfrBaseForm):
         if disabled:
             for field in self.fields.values():
                 field.disabled = True
+        else:
+            mark_required_to_submit(
+                self,
+                [score for _c, score, _m in self.criteria_fields] + ["overall_opinion", "recommendation"],
+            )
+
+    def check_complete(self) -> None:
+        """Before a submission: one error on each criterion left without a score, and on the
+        overall opinion and recommendation (what review_save would refuse, field by field)."""
+        for criterion, score_name, _comment_name in self.criteria_fields:
+            if self.cleaned_data.get(score_name) is None:
+                self.add_error(
+                    score_name,
+                    _("Notez le critère « %(label)s » (0 à %(max)s) avant de transmettre.")
+                    % {"label": criterion.label, "max": criterion.scale_max},
+                )
+        if not (self.cleaned_data.get("overall_opinion") or "").strip():
+            self.add_error("overall_opinion", _("Rédigez l'avis global avant de transmettre."))
+        if not self.cleaned_data.get("recommendation"):
+            self.add_error("recommendation", _("Choisissez une recommandation avant de transmettre."))
 
     def scores(self) -> dict[int, tuple[int | None, str]]:
         return {

@@ -120,6 +120,8 @@ def review(request, pk):
             return redirect("evaluation:review", pk=item.pk)
         form = ReviewForm(request.POST, review=current)
         submit = "submit" in request.POST
+        if form.is_valid() and submit:
+            form.check_complete()
         if form.is_valid():
             try:
                 services.review_save(

@@ -71,6 +71,12 @@ def dossiers(request):
 def dossier(request, pk):
     _require(request, "assign_reviewers")
     application = selectors.get_dossier_for_staff(request.user, pk)
+    return _render_dossier(request, application)
+
+
+def _render_dossier(request, application, status=200, *, assign_form=None, decision_form=None):
+    """The dossier page; invalid input of its forms re-renders it with the bound form, so that
+    each error is shown next to its field and in the error summary (400)."""
     assignments = selectors.dossier_assignments(application)
     ranking = selectors.wave_ranking(application.wave)
     row = next((r for r in ranking.rows if r.application.pk == application.pk), None)
@@ -88,11 +94,14 @@ def dossier(request, pk):
             "aggregate": row.aggregate if row else None,
             "rank": row.rank if row else None,
             "decision": decision,
-            "assign_form": ManualAssignForm(initial={"due_on": services.default_due_at().date()}),
-            "decision_form": DecisionForm(
+            "assign_form": assign_form
+            or ManualAssignForm(initial={"due_on": services.default_due_at().date()}),
+            "decision_form": decision_form
+            or DecisionForm(
                 initial={"aid_granted": application.estimated_aid_requested} if not decision else None
             ),
         },
+        status=status,
     )
 
 
@@ -115,7 +124,7 @@ def assign(request, pk):
         else:
             messages.success(request, _("Évaluateur·rice désigné·e et prévenu·e par courriel."))
     else:
-        messages.error(request, _("Affectation impossible : %(errors)s") % {"errors": _errors(form)})
+        return _render_dossier(request, application, status=400, assign_form=form)
     return redirect("selection:dossier", pk=application.pk)
 
 
@@ -216,7 +225,7 @@ def decide(request, pk):
             messages.success(request, _("Décision enregistrée ; le porteur est prévenu par courriel."))
             return redirect("selection:dossier", pk=application.pk)
     else:
-        messages.error(request, _("Décision non enregistrée : %(errors)s") % {"errors": _errors(form)})
+        return _render_dossier(request, application, status=400, decision_form=form)
     return redirect("selection:dossier", pk=application.pk)
 
 
