@@ -207,3 +207,66 @@ def test_axe_reflow_and_error_focus_on_every_page(browser, live_server, axe_sour
             context.close()
     print(f"axe: {checked} page states checked, {len(problems)} blocking violations, {len(wide)} too wide")
     assert not problems and not wide, "\n".join(problems + wide)
+
+
+def test_error_summary_takes_focus_and_links_focus_fields(browser, live_server, tmp_path):
+    from django.urls import reverse
+
+    from tests.factories import ApplicationFactory
+
+    draft = ApplicationFactory(title="", acronym="", summary="", audience="")
+    context = new_context(browser, "en", viewport=MOBILE)
+    set_language(context, live_server, "en")
+    page = context.new_page()
+    login_page_as(page, live_server, draft.owner)
+    page.goto(live_server.url + reverse("applications:letter_edit", args=[draft.pk]))
+    page.locator("#content button[name=submit]").click()
+    page.wait_for_function("() => document.activeElement.matches('[data-error-summary]')", timeout=5000)
+    summary = page.locator("[data-error-summary]")
+    assert "What is missing before submission" in summary.inner_text()
+    links = summary.locator("a[data-error-link]")
+    assert links.count() >= 5
+    save_screenshot(page, tmp_path, "a11y-error-summary-320-en.png", full_page=False)
+    for index in range(links.count()):
+        link = links.nth(index)
+        target = link.get_attribute("href")[1:]
+        assert page.locator(f"[id='{target}']").count() == 1, target
+        link.focus()
+        page.keyboard.press("Enter")
+        assert page.evaluate("() => document.activeElement.id") == target
+        summary.focus()
+    # every invalid field points to an error message that exists
+    described = page.evaluate(
+        """() => [...document.querySelectorAll('[aria-invalid=true]')].map(e =>
+             (e.getAttribute('aria-describedby') || '').split(' ').filter(Boolean)
+               .map(id => [e.id, id, !!document.getElementById(id)]))"""
+    )
+    assert described and all(ids for ids in described), described
+    assert all(found for ids in described for _field, _id, found in ids), described
+    context.close()
+
+
+def test_mobile_navigation_without_javascript(browser, live_server, tmp_path):
+    context = new_context(browser, "fr", viewport=MOBILE, javascript=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    nav = page.locator(".cma-nojs-nav")
+    assert nav.is_visible()
+    assert not page.locator(".fr-header__tools-links a[href='/compte/login/']").is_visible()
+    save_screenshot(page, tmp_path, "a11y-nojs-menu-320.png", full_page=False)
+    nav.get_by_role("link", name="Se connecter").click()
+    assert page.url.endswith("/compte/login/")
+    page.go_back()
+    nav = page.locator(".cma-nojs-nav")
+    nav.get_by_role("link", name="Créer un compte").click()
+    assert page.url.endswith("/compte/signup/")
+    page.locator(".cma-nojs-nav button[name=language]").click()
+    assert page.evaluate("() => document.documentElement.lang") == "en"
+    assert page.locator(".cma-nojs-nav").get_by_role("link", name="Sign in").is_visible()
+    context.close()
+    # With JavaScript, the DSFR burger takes over and the fallback stays hidden.
+    context = new_context(browser, "fr", viewport=MOBILE)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    assert page.locator(".cma-nojs-nav").count() == 0 or not page.locator(".cma-nojs-nav").is_visible()
+    context.close()
