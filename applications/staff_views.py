@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from cma_portal import roles
@@ -27,12 +28,12 @@ from .staff_forms import CorrectionForm, ExtensionForm, GoForm, MessageForm, NoG
 from .workflow import State
 
 PAGE_SIZE = 25
-SORTABLE = (
-    ("reference", _("Référence")),
-    ("title", _("Titre")),
-    ("state", _("État")),
-    ("submitted", _("Déposée le")),
-    ("deadline", _("Date limite du dossier")),
+SORTABLE = (  # lazy: the labels follow the visitor's language
+    ("reference", gettext_lazy("Référence")),
+    ("title", gettext_lazy("Titre")),
+    ("state", gettext_lazy("État")),
+    ("submitted", gettext_lazy("Déposée le")),
+    ("deadline", gettext_lazy("Date limite du dossier")),
 )
 
 

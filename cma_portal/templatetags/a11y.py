@@ -42,7 +42,13 @@ def _form_items(form) -> list[dict]:
         bound = form[name]
         anchor = field_anchor(bound) if not bound.is_hidden else anchor_default
         for error in errors:
-            items.append({"anchor": anchor, "message": error, "label": getattr(bound.field, "plain_label", bound.label)})
+            items.append(
+                {
+                    "anchor": anchor,
+                    "message": error,
+                    "label": getattr(bound.field, "plain_label", bound.label),
+                }
+            )
     return items
 
 
