@@ -6,7 +6,7 @@
   "use strict";
   function scrollers() {
     var found = [];
-    document.querySelectorAll(".fr-table, .fr-table *").forEach(function (element) {
+    document.querySelectorAll(".fr-table, .fr-table *, .cma-chart-box").forEach(function (element) {
       var style = window.getComputedStyle(element);
       if (style.overflowX === "auto" || style.overflowX === "scroll") {
         found.push(element);
