@@ -21,7 +21,7 @@ def bar_chart(rows, *, title: str, unit: str = "", width: int = 640, target=None
     height = top + len(rows) * (bar_height + gap) + (24 if target else 8)
     maximum = max([v for _, v in rows] + [float(target or 0), 1.0])
     plot = width - label_width - 90
-    key = f"chart-{hashlib.sha1(str(title).encode()).hexdigest()[:10]}"
+    key = f"chart-{hashlib.sha256(str(title).encode()).hexdigest()[:10]}"
     # The text alternative states every figure (RGAA 1.3): "label: value; …", plus the target.
     pair = gettext("%(label)s : %(message)s")
     figures = "; ".join(pair % {"label": label, "message": f"{_fmt(value)}{unit}"} for label, value in rows)

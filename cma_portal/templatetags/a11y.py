@@ -109,3 +109,20 @@ def error_summary(context, problems=None, form=None, title=""):
         seen_messages.add(key)
         items.append(item)
     return {"error_items": items, "title": title}
+
+
+@register.simple_tag(takes_context=True)
+def aria_current(context, url: str, exact: bool = False):
+    """` aria-current="page"` on the link to the page shown, ` aria-current="true"` on the link
+    to the section it belongs to (unless `exact`); nothing otherwise."""
+    from django.utils.safestring import mark_safe
+
+    request = context.get("request")
+    path = getattr(request, "path", "")
+    if not url or not path:
+        return ""
+    if path == url:
+        return mark_safe(' aria-current="page"')
+    if not exact and path.startswith(url):
+        return mark_safe(' aria-current="true"')
+    return ""

@@ -8,7 +8,9 @@ from cma_portal.pilotage.charts import bar_chart
 
 
 def test_chart_text_alternative_states_every_figure():
-    svg = bar_chart([("Lettres déposées", 12), ("GO", 5)], title="Entonnoir", target=40, target_label="objectif")
+    svg = bar_chart(
+        [("Lettres déposées", 12), ("GO", 5)], title="Entonnoir", target=40, target_label="objectif"
+    )
     labelledby = re.search(r'aria-labelledby="([^"]+)"', svg).group(1).split()
     assert len(labelledby) == 2
     for element_id in labelledby:
