@@ -87,11 +87,11 @@ class ReviewForm(DsfrBaseForm):
             fields[score_name] = forms.TypedChoiceField(
                 label=_("%(label)s — note (0 à %(max)s, pondération %(weight)s)")
                 % {
-                    "label": criterion.label,
+                    "label": criterion.display_label,
                     "max": criterion.scale_max,
                     "weight": number_format(criterion.weight.normalize()),
                 },
-                help_text=criterion.guidance,
+                help_text=criterion.display_guidance,
                 choices=[("", "—")] + [(str(v), str(v)) for v in range(criterion.scale_max + 1)],
                 coerce=int,
                 empty_value=None,
@@ -99,7 +99,7 @@ class ReviewForm(DsfrBaseForm):
                 initial=score.value,
             )
             fields[comment_name] = forms.CharField(
-                label=_("Commentaire sur « %(label)s »") % {"label": criterion.label},
+                label=_("Commentaire sur « %(label)s »") % {"label": criterion.display_label},
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
                 max_length=5000,
@@ -129,7 +129,7 @@ class ReviewForm(DsfrBaseForm):
                 self.add_error(
                     score_name,
                     _("Notez le critère « %(label)s » (0 à %(max)s) avant de transmettre.")
-                    % {"label": criterion.label, "max": criterion.scale_max},
+                    % {"label": criterion.display_label, "max": criterion.scale_max},
                 )
         if not (self.cleaned_data.get("overall_opinion") or "").strip():
             self.add_error("overall_opinion", _("Rédigez l'avis global avant de transmettre."))
