@@ -25,5 +25,10 @@ def test_statement_in_french(client):
 def test_statement_in_english(client):
     client.cookies["django_language"] = "en"
     html = client.get("/accessibilite/").content.decode()
-    for text in ("Known non-compliances", "prepared on 1 December 2026", "Defender of Rights", "Multi-year plan"):
+    for text in (
+        "Known non-compliances",
+        "prepared on 1 December 2026",
+        "Defender of Rights",
+        "Multi-year plan",
+    ):
         assert text in html.replace("&#x27;", "'"), text

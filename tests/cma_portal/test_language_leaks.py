@@ -47,7 +47,7 @@ def catalogue_pairs() -> list[tuple[str, str]]:
             continue
         french = [entry.msgid] + ([entry.msgid_plural] if entry.msgid_plural else [])
         english = [entry.msgstr] if entry.msgstr else list(entry.msgstr_plural.values())
-        for source, target in zip(french, english):
+        for source, target in zip(french, english, strict=False):
             if not target or source == target:
                 continue
             for phrase in _phrases(source):
