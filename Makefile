@@ -12,8 +12,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
-# Folders that compilemessages must not walk into (Django's own catalogues live in .venv).
-MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=staticfiles --ignore=node_modules
 
 # Full-stack defaults: the services that run on the development and CI machines.
 STACK_DATABASE_URL := postgres://postgres@127.0.0.1:5432/cma_portal
@@ -37,14 +35,10 @@ $(STAMP): requirements.txt requirements-dev.txt | $(PY)
 	touch $(STAMP)
 
 # --- translations ---------------------------------------------------------------------------
-# .mo files are build output (not committed). GNU gettext's msgfmt when present, else a
-# stdlib-only compiler that produces the same files.
+# .mo files are build output (not committed): polib (a pinned dependency) compiles each catalogue,
+# so a machine with only Python needs no GNU gettext.
 messages: venv
-	@if command -v msgfmt >/dev/null 2>&1; then \
-		$(PY) -m django compilemessages $(MESSAGES_IGNORE); \
-	else \
-		$(PY) scripts/compile_messages.py; \
-	fi
+	$(PY) -c "import pathlib, polib; [polib.pofile(str(po)).save_as_mofile(str(po.with_suffix('.mo'))) for po in pathlib.Path('locale').glob('*/LC_MESSAGES/*.po')]"
 
 # --- embedded mode --------------------------------------------------------------------------
 migrate: venv

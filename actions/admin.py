@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Action, ActionComponent
+from actions.models import Action, ActionComponent
 
 
 class ActionComponentInline(admin.TabularInline):

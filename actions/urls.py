@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from actions import views
 
 app_name = "actions"
 urlpatterns = [

@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from .models import (
+from applications.models import (
     Application,
     Collaborator,
     ConsortiumPartner,

@@ -11,8 +11,8 @@ import unicodedata
 import zipfile
 from typing import IO
 
-from .models import Document, Submission
-from .pdf import submission_pdf_filename
+from applications.models import Document, Submission
+from applications.pdf import submission_pdf_filename
 
 CHUNK = 1 << 16
 

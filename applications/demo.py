@@ -17,10 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import Action, ActionComponent
-from waves.deadlines import dossier_deadline
-from waves.models import Wave
-
-from .models import (
+from applications.models import (
     Application,
     BudgetLine,
     Collaborator,
@@ -31,11 +28,13 @@ from .models import (
     Organisation,
     TrainingTarget,
 )
-from .services import application_transition
-from .services_documents import document_store
-from .services_letters import letter_create, letter_save, letter_submit
-from .snapshots import freeze_submission
-from .workflow import State
+from applications.services.documents import document_store
+from applications.services.letters import letter_create, letter_save, letter_submit
+from applications.services.transitions import application_transition
+from applications.snapshots import freeze_submission
+from applications.states import State
+from waves.deadlines import dossier_deadline
+from waves.models import Wave
 
 APPLICANT = "porteuse@demo.cma.fr"
 CO_EDITOR = "coporteur@demo.cma.fr"
@@ -56,6 +55,7 @@ DEMO_APPLICATIONS = [
     ("DEMO-RETIREE", "Projet retiré par la porteuse", State.WITHDRAWN, 1, None),
 ]
 
+DECIDED = {State.SELECTED, State.WAITLISTED, State.NOT_SELECTED}
 AFTER_GO = {
     State.DOSSIER_DRAFT,
     State.DOSSIER_SUBMITTED,
@@ -175,7 +175,7 @@ def _fill_dossier(application, user):
         )
 
 
-def _drive(application, target, *, owner, manager, now, letter_at):
+def _drive(application, target, *, owner, manager, now, letter_at, decide=None):
     """Move a freshly submitted letter to `target` through the workflow."""
     if target == State.LI_REJECTED:
         application_transition(
@@ -220,20 +220,11 @@ def _drive(application, target, *, owner, manager, now, letter_at):
     if target == State.DOSSIER_SUBMITTED:
         return
     application_transition(application=application, name="start_review", actor=manager)
-    if target == State.SELECTED:
-        application_transition(
-            application=application,
-            name="select",
-            actor=manager,
-            apply=lambda a: setattr(a, "aid_granted", Decimal("540000")),
-        )
-    elif target == State.WAITLISTED:
-        application_transition(application=application, name="waitlist", actor=manager)
-    elif target == State.NOT_SELECTED:
-        application_transition(application=application, name="reject", actor=manager)
+    if target in DECIDED and decide is not None:
+        decide(application, target, manager)
 
 
-def _seed_one(spec, *, wave, lead, partner_org, owner, co_editor, manager, now):
+def _seed_one(spec, *, wave, lead, partner_org, owner, co_editor, manager, now, decide=None):
     acronym, title, target, action_number, component_code = spec
     if Application.objects.filter(owner=owner, acronym=acronym).exists():
         return False
@@ -289,7 +280,7 @@ def _seed_one(spec, *, wave, lead, partner_org, owner, co_editor, manager, now):
         return True
     letter_submit(application=application, user=owner, at=letter_at)
     application.refresh_from_db()
-    _drive(application, target, owner=owner, manager=manager, now=now, letter_at=letter_at)
+    _drive(application, target, owner=owner, manager=manager, now=now, letter_at=letter_at, decide=decide)
     return True
 
 
@@ -358,9 +349,12 @@ def _seed_extra(count: int, *, wave, lead, now) -> int:
 
 
 @transaction.atomic
-def seed(*, users, wave, extra, stdout):
+def seed(*, users, wave, extra, stdout, decide=None):
     """Create the demo applications (idempotent): one per state of the workflow, owned by the
-    demo applicant, with the demo co-applicant as co-editor of the drafts."""
+    demo applicant, with the demo co-applicant as co-editor of the drafts.
+
+    `decide(application, target_state, manager)` records the committee's decision of the demo
+    dossiers meant to end selected, waitlisted or not selected (the review app passes it)."""
     owner = users[APPLICANT]
     co_editor = users.get(CO_EDITOR)
     manager = users[MANAGER]
@@ -377,6 +371,7 @@ def seed(*, users, wave, extra, stdout):
             co_editor=co_editor,
             manager=manager,
             now=now,
+            decide=decide,
         )
     bench = _seed_extra(extra, wave=wave, lead=lead, now=now) if extra else 0
     total = Application.objects.filter(owner=owner, acronym__startswith="DEMO-").count()

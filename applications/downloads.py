@@ -3,7 +3,7 @@ programme managers and reviewers alike (each view checks access first)."""
 
 from django.http import FileResponse, Http404
 
-from .models import Document
+from applications.models import Document
 
 
 def document_response(doc: Document) -> FileResponse:

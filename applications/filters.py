@@ -9,10 +9,9 @@ from django_filters.constants import EMPTY_VALUES
 from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action
+from applications.models import Application, Organisation
+from applications.states import State
 from waves.models import Wave
-
-from .models import Application, Organisation
-from .workflow import State
 
 
 class FilterForm(DsfrBaseForm):

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
-from .models import Submission
+from applications.models import Submission
 
 NARROW_NBSP = "\u202f"
 NBSP = "\u00a0"

@@ -33,7 +33,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from .models import Application, Document, Submission
+from applications.models import Application, Document, Submission
 
 
 def _money(value) -> str | None:

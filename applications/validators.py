@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from stdnum.fr import siret as stdnum_siret
 
 PDF_MAGIC = b"%PDF-"
 PDF_CONTENT_TYPE = "application/pdf"
@@ -211,32 +212,13 @@ def sniff_content_type(uploaded_file) -> str:
     return "application/octet-stream"
 
 
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
-
-
-# La Poste's establishments share the SIREN 356 000 000; their SIRETs do not pass Luhn but the
-# sum of their digits is a multiple of 5 (INSEE rule).
-LA_POSTE_SIREN = "356000000"
-
-
 def validate_siret(value: str) -> str:
+    """14 digits whose SIREN (first nine) and SIRET keys both check, La Poste's rule included:
+    python-stdnum's `fr.siret`, which the INSEE rules are written into."""
     siret = re.sub(r"\s", "", value or "")
     if not re.fullmatch(r"\d{14}", siret):
         raise ValidationError(_("Le SIRET doit comporter exactement 14 chiffres."), code="siret_format")
-    if siret.startswith(LA_POSTE_SIREN) and siret != LA_POSTE_SIREN + "00048":
-        valid = sum(int(c) for c in siret) % 5 == 0
-    else:
-        valid = _luhn_ok(siret)
-    if not valid:
+    if not stdnum_siret.is_valid(siret):
         raise ValidationError(
             _("Ce SIRET n'est pas valide (clé de contrôle incorrecte) : vérifiez les 14 chiffres."),
             code="siret_checksum",

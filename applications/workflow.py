@@ -1,7 +1,10 @@
 """The application's life, as one declarative table.
 
-Each `Transition` names where it may start, where it ends, who may apply it and which guard
-must hold. `services.application_transition` is the only code that applies them.
+Each `Transition` names where it may start, where it ends, who may apply it, the guard that
+must hold and the effects it causes — by reference, so that "go to definition" on a row leads
+to every check, email, message and task it involves. `services.transitions.application_transition`
+is the only code that applies a row. The decisions after review (select, waitlist, reject) are
+rows of `reviews.workflow`, applied by the same service.
 
     li_draft ─submit─▶ li_submitted ─GO─▶ dossier_draft ─submit─▶ dossier_submitted ─▶ under_review
         ▲                 │  │                   │                                        │
@@ -10,40 +13,13 @@ must hold. `services.application_transition` is the only code that applies them.
                                                                                           └─▶ not_selected
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class State(models.TextChoices):
-    LI_DRAFT = "li_draft", _("Lettre d'intention en brouillon")
-    LI_SUBMITTED = "li_submitted", _("Lettre d'intention déposée")
-    LI_REJECTED = "li_rejected", _("NO GO")
-    DOSSIER_DRAFT = "dossier_draft", _("Dossier complet à déposer")
-    DOSSIER_SUBMITTED = "dossier_submitted", _("Dossier complet déposé")
-    DOSSIER_EXPIRED = "dossier_expired", _("Dossier non déposé dans le délai")
-    UNDER_REVIEW = "under_review", _("En évaluation")
-    SELECTED = "selected", _("Lauréat")
-    WAITLISTED = "waitlisted", _("Liste complémentaire")
-    NOT_SELECTED = "not_selected", _("Non retenu")
-    WITHDRAWN = "withdrawn", _("Retirée")
-
-    @classmethod
-    def open_states(cls) -> tuple[str, ...]:
-        return (
-            cls.LI_DRAFT,
-            cls.LI_SUBMITTED,
-            cls.DOSSIER_DRAFT,
-            cls.DOSSIER_SUBMITTED,
-            cls.UNDER_REVIEW,
-            cls.WAITLISTED,
-        )
-
-    @classmethod
-    def editable_by_applicant(cls) -> tuple[str, ...]:
-        return (cls.LI_DRAFT, cls.DOSSIER_DRAFT)
-
+from applications import effects, guards
+from applications.states import State
 
 # Who may apply a transition. "owner" is the application's owner; "editor" the owner or a
 # co-editor; "staff" a programme manager or administrator; "system" a periodic task.
@@ -59,7 +35,8 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     actors: frozenset[str]
-    guard: str | None = None  # name of a guard in services.GUARDS
+    guard: Callable | None = None  # guard(application, at) raises TransitionError
+    effects: tuple[Callable, ...] = ()  # effect(application, actor, note, data), in order
     label: str = ""
     requires_note: bool = False
 
@@ -72,7 +49,8 @@ TRANSITIONS: dict[str, Transition] = {
             (State.LI_DRAFT,),
             State.LI_SUBMITTED,
             frozenset({EDITOR}),
-            guard="letter_submittable",
+            guard=guards.letter_submittable,
+            effects=(effects.email_letter_submitted, effects.render_letter_receipt),
             label=_("Déposer la lettre d'intention"),
         ),
         Transition(
@@ -80,6 +58,7 @@ TRANSITIONS: dict[str, Transition] = {
             (State.LI_SUBMITTED,),
             State.LI_DRAFT,
             frozenset({STAFF}),
+            effects=(effects.post_correction_message, effects.email_correction_requested),
             label=_("Demander une correction"),
             requires_note=True,
         ),
@@ -88,6 +67,7 @@ TRANSITIONS: dict[str, Transition] = {
             (State.LI_SUBMITTED,),
             State.DOSSIER_DRAFT,
             frozenset({STAFF}),
+            effects=(effects.post_go_message, effects.email_go_decided),
             label=_("Enregistrer un GO"),
         ),
         Transition(
@@ -95,6 +75,7 @@ TRANSITIONS: dict[str, Transition] = {
             (State.LI_SUBMITTED,),
             State.LI_REJECTED,
             frozenset({STAFF}),
+            effects=(effects.post_no_go_message, effects.email_no_go_decided),
             label=_("Enregistrer un NO GO"),
             requires_note=True,
         ),
@@ -103,7 +84,8 @@ TRANSITIONS: dict[str, Transition] = {
             (State.DOSSIER_DRAFT,),
             State.DOSSIER_SUBMITTED,
             frozenset({EDITOR}),
-            guard="dossier_submittable",
+            guard=guards.dossier_submittable,
+            effects=(effects.email_dossier_submitted, effects.render_dossier_pdf),
             label=_("Déposer le dossier complet"),
         ),
         Transition(
@@ -111,7 +93,8 @@ TRANSITIONS: dict[str, Transition] = {
             (State.DOSSIER_DRAFT,),
             State.DOSSIER_EXPIRED,
             frozenset({SYSTEM}),
-            guard="deadline_passed",
+            guard=guards.deadline_passed,
+            effects=(effects.email_expired,),
             label=_("Constater l'expiration du délai"),
         ),
         Transition(
@@ -122,31 +105,11 @@ TRANSITIONS: dict[str, Transition] = {
             label=_("Mettre en évaluation"),
         ),
         Transition(
-            "select",
-            (State.UNDER_REVIEW, State.WAITLISTED),
-            State.SELECTED,
-            frozenset({STAFF}),
-            label=_("Retenir comme lauréat"),
-        ),
-        Transition(
-            "waitlist",
-            (State.UNDER_REVIEW,),
-            State.WAITLISTED,
-            frozenset({STAFF}),
-            label=_("Placer en liste complémentaire"),
-        ),
-        Transition(
-            "reject",
-            (State.UNDER_REVIEW, State.WAITLISTED),
-            State.NOT_SELECTED,
-            frozenset({STAFF}),
-            label=_("Ne pas retenir"),
-        ),
-        Transition(
             "withdraw",
             State.open_states(),
             State.WITHDRAWN,
             frozenset({OWNER}),
+            effects=(effects.email_withdrawn,),
             label=_("Retirer la candidature"),
         ),
     )
@@ -154,4 +117,6 @@ TRANSITIONS: dict[str, Transition] = {
 
 
 def available_transitions(state: str, actor_kinds: set[str]) -> list[Transition]:
+    """The rows of this table that `actor_kinds` may apply from `state` (staff pages offer
+    their buttons from it)."""
     return [t for t in TRANSITIONS.values() if state in t.sources and t.actors & actor_kinds]

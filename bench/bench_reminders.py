@@ -38,7 +38,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from applications.models import Application, Collaborator, Organisation, Reminder  # noqa: E402
-from applications.reminders import reminders_sweep  # noqa: E402
+from applications.services.reminders import reminders_sweep  # noqa: E402
 from cma_portal.models import AuditEvent, User  # noqa: E402
 from waves.models import Call, Wave  # noqa: E402
 

@@ -17,7 +17,7 @@ PENDING_INVITATION_SESSION_KEY = "cma_pending_invitation"
 def pending_invitation_url(request) -> str | None:
     """The page of the invitation remembered in the session, if it can still be accepted by the
     logged-in user (same address); None otherwise. A used or expired token is forgotten."""
-    from .models import Invitation
+    from cma_portal.models import Invitation
 
     token = request.session.get(PENDING_INVITATION_SESSION_KEY)
     user = getattr(request, "user", None)

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from .models import AuditEvent
+from cma_portal.models import AuditEvent
 
 
 def audit_record(

@@ -1,7 +1,7 @@
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import roles
+from cma_portal import roles
 
 # Staff areas in the main menu: (URL name, label, capability). Areas not built yet are skipped.
 STAFF_NAV = (
@@ -18,12 +18,9 @@ def portal(request):
     user_roles = roles.user_roles(user) if user is not None else frozenset()
     nav = []
     for url_name, label, capability in STAFF_NAV:
-        if user_roles & roles.CAPABILITIES[capability]:
-            try:
-                url = reverse(url_name)
-                nav.append({"url": url, "label": label, "current": request.path.startswith(url)})
-            except NoReverseMatch:
-                continue
+        if user is not None and roles.may(user, capability):
+            url = reverse(url_name)
+            nav.append({"url": url, "label": label, "current": request.path.startswith(url)})
     return {
         "is_programme_manager": roles.PROGRAMME_MANAGER in user_roles or roles.ADMINISTRATOR in user_roles,
         "is_reviewer": roles.REVIEWER in user_roles,

@@ -43,7 +43,7 @@ def queue_email(*, recipients, template: str, context: dict) -> None:
 
     `context` must be JSON-serialisable: it travels through the broker.
     """
-    from .tasks import send_email_task
+    from cma_portal.tasks import send_email_task
 
     User = get_user_model()
     targets: list[tuple[str, str]] = []

@@ -2,11 +2,12 @@
 
 import secrets
 
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .roles import is_staff_member
+from cma_portal.roles import is_staff_member
 
 STAFF_PREFIXES = ("/instruction/", "/evaluation/", "/pilotage/", "/admin/")
 
@@ -40,20 +41,45 @@ def user_has_mfa(user) -> bool:
     return cached
 
 
+def session_passed_second_factor(request) -> bool:
+    """This session went through the second factor: allauth records each authentication method
+    used in the session; setting up TOTP after logging in (which proves a code) counts too."""
+    from allauth.mfa.models import Authenticator
+
+    records = request.session.get(AUTHENTICATION_METHODS_SESSION_KEY) or []
+    if any(record.get("method") == "mfa" for record in records):
+        return True
+    logged_in_at = min((record.get("at") or 0 for record in records), default=None)
+    if logged_in_at is None:
+        return False
+    return Authenticator.objects.filter(
+        user=request.user, type=Authenticator.Type.TOTP, created_at__gte=_instant(logged_in_at)
+    ).exists()
+
+
+def _instant(timestamp: float):
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(timestamp, tz=UTC)
+
+
 class StaffTwoFactorMiddleware:
-    """Programme managers, reviewers and administrators reach no staff page before they have
-    set up TOTP: they are sent to the MFA set-up page instead."""
+    """Staff capabilities need a session that passed the second factor.
+
+    Every request of a staff member is marked (`request.user.second_factor_passed`), and
+    `roles.may` refuses staff capabilities to an unmarked session wherever they are checked (the
+    object accessors), whatever the URL. Staff pages send such a session to the TOTP set-up (no
+    authenticator yet) or to the second-factor check (authenticator, session without it)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            settings.STAFF_REQUIRE_MFA
-            and request.path.startswith(STAFF_PREFIXES)
-            and request.user.is_authenticated
-            and is_staff_member(request.user)
-            and not user_has_mfa(request.user)
-        ):
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+        user = request.user
+        if settings.STAFF_REQUIRE_MFA and user.is_authenticated and is_staff_member(user):
+            passed = session_passed_second_factor(request)
+            user.second_factor_passed = passed
+            if not passed and request.path.startswith(STAFF_PREFIXES):
+                target = "mfa_reauthenticate" if user_has_mfa(user) else "mfa_activate_totp"
+                return redirect(f"{reverse(target)}?next={request.path}")
         return self.get_response(request)

@@ -180,13 +180,13 @@ class SitePage(models.Model):
 
     @property
     def title(self):
-        from .i18n import pick
+        from cma_portal.i18n import pick
 
         return pick(self, "title")
 
     @property
     def body(self):
-        from .i18n import pick
+        from cma_portal.i18n import pick
 
         return pick(self, "body")
 

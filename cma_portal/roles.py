@@ -50,8 +50,17 @@ def has_role(user, role: str) -> bool:
     return role in user_roles(user)
 
 
+# What only staff may do: application data of others, steering, reviews.
+STAFF_CAPABILITIES = frozenset(name for name, holders in CAPABILITIES.items() if APPLICANT not in holders)
+
+
 def may(user, capability: str) -> bool:
-    return bool(user_roles(user) & CAPABILITIES[capability])
+    """May `user` exercise `capability`? A staff capability also needs a session that passed the
+    second factor: `StaffTwoFactorMiddleware` marks request users with `second_factor_passed`;
+    users not bound to a request (tasks, commands) carry no mark and are not limited here."""
+    if not (user_roles(user) & CAPABILITIES[capability]):
+        return False
+    return capability not in STAFF_CAPABILITIES or getattr(user, "second_factor_passed", True) is not False
 
 
 def is_staff_member(user) -> bool:

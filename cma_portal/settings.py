@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "waves",
     "applications",
     "reviews",
+    "pilotage",
+    "accounts",
+    "pages",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,7 @@ import smtplib
 
 from celery import shared_task
 
-from .emails import send_email_now
+from cma_portal.emails import send_email_now
 
 RETRY_BACKOFF = 30  # seconds before the first retry, doubled each time
 # A retry waits in a worker as an unacknowledged ETA message; past the broker's visibility

@@ -1,25 +1,23 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from cma_portal import health
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("accessibilite/", views.accessibility, name="accessibility"),
-    path("mentions-legales/", views.legal_notice, name="legal_notice"),
-    path("healthz", views.healthz, name="healthz"),
-    path("readyz", views.readyz, name="readyz"),
+    path("", include("pages.urls")),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("compte/profil/", include("cma_portal.urls_account")),
+    path("compte/profil/", include("accounts.urls")),
     path("compte/", include("allauth.urls")),
     path("actions/", include("actions.urls")),
     path("", include("waves.urls")),
-    path("laureats/", include("reviews.urls_public")),
-    path("candidatures/", include("applications.urls")),
-    path("instruction/selection/", include("reviews.urls_staff")),
-    path("instruction/", include("applications.urls_staff")),
-    path("evaluation/", include("reviews.urls")),
-    path("pilotage/grilles/", include("reviews.urls_grids")),
-    path("pilotage/", include("cma_portal.urls_pilotage")),
+    path("laureats/", include("reviews.urls.public")),
+    path("candidatures/", include("applications.urls.applicant")),
+    path("instruction/selection/", include("reviews.urls.staff")),
+    path("instruction/", include("applications.urls.staff")),
+    path("evaluation/", include("reviews.urls.reviewer")),
+    path("pilotage/grilles/", include("reviews.urls.grids")),
+    path("pilotage/", include("pilotage.urls")),
     path("admin/", admin.site.urls),
 ]

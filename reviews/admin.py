@@ -3,7 +3,7 @@ pages, which go through the services)."""
 
 from django.contrib import admin
 
-from .models import Assignment, Criterion, Decision, Grid, Review, ReviewerProfile, Score
+from reviews.models import Assignment, Criterion, Decision, Grid, Review, ReviewerProfile, Score
 
 
 class CriterionInline(admin.TabularInline):

@@ -7,15 +7,19 @@ row, laureates published.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from actions.models import Action
 from applications.models import Application
-from applications.workflow import State
-
-from . import services
-from .models import Assignment, Decision, Review
+from applications.states import State
+from reviews.errors import ReviewError
+from reviews.models import Assignment, Decision, Review
+from reviews.services.assignments import assignment_create, assignment_declare
+from reviews.services.decisions import decision_record
+from reviews.services.grids import reviewer_set_actions
+from reviews.services.reviews import review_save, review_start
 
 REVIEWERS = ("evaluateur@demo.cma.fr", "evaluatrice@demo.cma.fr")
 PROGRAMME_MANAGER = "charge@demo.cma.fr"
@@ -26,7 +30,7 @@ def seed(*, users, wave, stdout):
     manager = users.get(PROGRAMME_MANAGER)
     for reviewer in reviewers:
         if not hasattr(reviewer, "reviewer_profile"):
-            services.reviewer_set_actions(user=reviewer, actions=Action.objects.all(), actor=None)
+            reviewer_set_actions(user=reviewer, actions=Action.objects.all(), actor=None)
     due_at = timezone.now() + timedelta(days=21)
     count = 0
     # Submitted dossiers are left for the programme manager to assign in the demo.
@@ -35,10 +39,10 @@ def seed(*, users, wave, stdout):
             assignment = Assignment.objects.filter(application=application, reviewer=reviewer).first()
             if assignment is None:
                 try:
-                    assignment = services.assignment_create(
+                    assignment = assignment_create(
                         application=application, reviewer=reviewer, due_at=due_at, actor=manager
                     )
-                except services.ReviewError:
+                except ReviewError:
                     continue  # e.g. a demo reviewer who belongs to the demo organisation
                 count += 1
             if index == 0:
@@ -59,12 +63,10 @@ def seed(*, users, wave, stdout):
 
 def _submit_demo_review(assignment, reviewer):
     if assignment.state == Assignment.State.PENDING:
-        assignment = services.assignment_declare(
-            assignment=assignment, conflict=False, reason="", actor=reviewer
-        )
+        assignment = assignment_declare(assignment=assignment, conflict=False, reason="", actor=reviewer)
     if assignment.state != Assignment.State.ACCEPTED:
         return
-    review = services.review_start(assignment=assignment)
+    review = review_start(assignment=assignment)
     if review.state == Review.State.SUBMITTED:
         return
     values = [4, 3, 4, 3, 4, 3, 3]
@@ -75,11 +77,30 @@ def _submit_demo_review(assignment, reviewer):
         )
         for i, score in enumerate(review.scores.select_related("criterion"))
     }
-    services.review_save(
+    review_save(
         review=review,
         scores=scores,
         overall_opinion="Projet solide, consortium engagé ; le modèle économique reste à préciser.",
         recommendation="fund_with_changes",
         actor=reviewer,
         submit=True,
+    )
+
+
+def decide(application, target, manager) -> None:
+    """The committee's decision for a demo dossier under review (passed to the applications'
+    demo seed)."""
+    outcome = {
+        State.SELECTED: Decision.Outcome.SELECTED,
+        State.WAITLISTED: Decision.Outcome.WAITLISTED,
+        State.NOT_SELECTED: Decision.Outcome.NOT_SELECTED,
+    }[target]
+    decision_record(
+        application=application,
+        outcome=outcome,
+        rationale="Projet solide, consortium complet."
+        if outcome == Decision.Outcome.SELECTED
+        else "Classement insuffisant.",
+        actor=manager,
+        aid_granted=Decimal("540000") if outcome == Decision.Outcome.SELECTED else None,
     )

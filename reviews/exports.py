@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cma_portal.csv_export import csv_streaming_response
-
-from .models import Assignment, Review
+from reviews.models import Assignment, Review
 
 CHUNK = 2000
 

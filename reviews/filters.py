@@ -8,10 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action
+from reviews.models import Assignment
+from reviews.selectors import SELECTION_STATES, reviewers_queryset
 from waves.models import Wave
-
-from .models import Assignment
-from .selectors import SELECTION_STATES, reviewers_queryset
 
 
 class DossierFilterForm(DsfrBaseForm):

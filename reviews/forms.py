@@ -11,10 +11,9 @@ from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action
 from cma_portal.form_marks import mark_required_to_submit
+from reviews.models import Decision, Review
+from reviews.selectors import reviewers_queryset
 from waves.models import Wave
-
-from .models import Decision, Review
-from .selectors import reviewers_queryset
 
 
 def end_of_day(day) -> datetime:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import Decision
+from reviews.models import Decision
 
 
 def decision_letter_html(decision: Decision, language: str = "fr") -> str:

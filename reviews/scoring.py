@@ -34,12 +34,6 @@ def weighted_score(items: Iterable[tuple[Decimal, int, int]]) -> Decimal:
     return (total / total_weight * SCALE).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def round2(value: float | None) -> float | None:
-    if value is None:
-        return None
-    return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
 @dataclass(frozen=True)
 class ReviewScore:
     review_id: int

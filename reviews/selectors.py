@@ -10,11 +10,10 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from applications.models import Application, ConsortiumPartner, Membership
-from applications.workflow import State
+from applications.states import State
 from cma_portal import roles
-
-from . import scoring
-from .models import Assignment, Criterion, Decision, Grid, Review
+from reviews import scoring
+from reviews.models import Assignment, Criterion, Decision, Grid, Review
 
 # Dossiers that reviewers and the selection pages deal with.
 REVIEWABLE_STATES = (State.DOSSIER_SUBMITTED, State.UNDER_REVIEW)
@@ -134,7 +133,7 @@ def visible_reviews_for(assignment: Assignment) -> list[Review]:
 
 
 def _scores_qs():
-    from .models import Score
+    from reviews.models import Score
 
     return Score.objects.select_related("criterion").order_by("criterion__order", "criterion_id")
 

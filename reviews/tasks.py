@@ -4,9 +4,9 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 
 from applications.models import Application
-
-from . import services
-from .selectors import REVIEWABLE_STATES
+from reviews.selectors import REVIEWABLE_STATES
+from reviews.services.assignments import assignments_auto
+from reviews.services.reminders import review_reminders_sweep
 
 
 @shared_task
@@ -18,5 +18,11 @@ def assign_reviewers_task(
     assignments were made."""
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     applications = Application.objects.filter(wave_id=wave_id, state__in=REVIEWABLE_STATES)
-    made, _short = services.assignments_auto(applications=applications, actor=actor, per_dossier=per_dossier)
+    made, _short = assignments_auto(applications=applications, actor=actor, per_dossier=per_dossier)
     return len(made)
+
+
+@shared_task(acks_late=True)
+def send_review_reminders_task() -> dict:
+    """Reviewer reminders (D-7, D-1 before due dates); idempotent like every reminder."""
+    return review_reminders_sweep()

@@ -60,6 +60,30 @@ def _media_root(settings, tmp_path):
     settings.STAFF_REQUIRE_MFA = True
 
 
+def _login_with_second_factor(self, user, backend=None):
+    """Tests log staff in as after a TOTP code: the session records the second factor, as
+    allauth does, when the user has an authenticator (`login_without_second_factor` skips it)."""
+    _raw_force_login(self, user, backend)
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.mfa.models import Authenticator
+
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        session = self.session
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "mfa", "type": "totp", "at": 0}]
+        session.save()
+
+
+def login_without_second_factor(client, user):
+    """A session that passed the password but not the second factor."""
+    _raw_force_login(client, user)
+
+
+from django.test import Client  # noqa: E402
+
+_raw_force_login = Client.force_login
+Client.force_login = _login_with_second_factor
+
+
 @pytest.fixture
 def client_for(client):
     """`client_for(user)` logs `user` in (None: anonymous) and returns the test client."""

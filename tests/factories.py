@@ -163,7 +163,7 @@ class CollaboratorFactory(factory.django.DjangoModelFactory):
 
 def covering_reviewer(actions=None, **kwargs):
     """A reviewer (TOTP set up) who covers `actions` (default: every action)."""
-    from reviews.services import reviewer_set_actions
+    from reviews.services.grids import reviewer_set_actions
 
     user = reviewer(**kwargs)
     reviewer_set_actions(

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from actions.models import Action, ActionComponent
 from applications.models import Application, ConsortiumPartner, Submission
-from applications.workflow import State
+from applications.states import State
 from tests import fixtures_files as ff
 from tests.factories import PASSWORD, WaveFactory, programme_manager
 

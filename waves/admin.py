@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Call, Wave
+from waves.models import Call, Wave
 
 
 @admin.register(Call)

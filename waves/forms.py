@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action
-
-from .deadlines import PARIS
-from .models import Wave
+from waves.deadlines import PARIS
+from waves.models import Wave
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from .models import Wave
+from waves.models import Wave
 
 
 def waves_open_at(at: datetime | None = None) -> list[Wave]:

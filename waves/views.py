@@ -2,8 +2,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Call
-from .selectors import calendar_waves
+from waves.models import Call
+from waves.selectors import calendar_waves
 
 
 def calendar_page(request):

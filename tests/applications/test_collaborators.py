@@ -9,7 +9,7 @@ import time_machine
 from django.core import mail
 
 from applications.models import Collaborator
-from applications.workflow import State
+from applications.states import State
 from cma_portal.audit import audit_events_for
 from tests.applications.helpers_letters import draft_ready_to_submit, letter_data
 from tests.factories import CollaboratorFactory, UserFactory
@@ -155,7 +155,7 @@ def test_coeditor_conflict_keeps_second_input_and_overwrites_nothing(client):
 
 
 def test_stale_version_is_refused_by_the_service_itself():
-    from applications.services_letters import ConflictError, letter_save
+    from applications.services.letters import ConflictError, letter_save
 
     application = draft_ready_to_submit()
     letter_save(application=application, user=application.owner, version=1, fields={"title": "A"})

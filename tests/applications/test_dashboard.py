@@ -7,9 +7,9 @@ from html import escape
 import pytest
 from django.utils import timezone
 
-from applications.services_documents import document_store
-from applications.services_letters import letter_submit
-from applications.workflow import State
+from applications.services.documents import document_store
+from applications.services.letters import letter_submit
+from applications.states import State
 from tests import fixtures_files as ff
 from tests.applications.helpers_letters import draft_ready_to_submit
 from tests.factories import (
@@ -161,7 +161,7 @@ def test_receipt_shows_pdf_status_then_link_when_ready(client):
     client.force_login(application.owner)
     url = f"/candidatures/{application.pk}/depots/{submission.pk}/"
     page = client.get(url).content.decode()
-    assert "en cours de génération" in page and "data-pdf-status-url" in page
+    assert "en cours de génération" in page and "hx-get=" in page
     pending = client.get(url + "pdf/")
     assert pending.status_code == 202 and "en cours de génération" in pending.content.decode()
     submission_render_pdf(submission_id=submission.pk, force=True)

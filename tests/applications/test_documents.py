@@ -5,7 +5,7 @@ import hashlib
 import pytest
 
 from applications.models import Document
-from applications.services_documents import document_store
+from applications.services.documents import document_store
 from cma_portal.audit import audit_events_for
 from tests import fixtures_files as ff
 from tests.factories import (

@@ -10,16 +10,12 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from applications import services
-from applications.dossier_services import (
-    DossierConflict,
-    budget_drift,
-    dossier_missing_items,
-    dossier_section_save,
-    format_paris,
-)
 from applications.models import Application, BudgetLine, ConsortiumPartner, Milestone
-from applications.workflow import State
+from applications.selectors.dossier import budget_drift, dossier_missing_items, format_paris
+from applications.services import transitions as services
+from applications.services.dossier import DossierConflict, dossier_section_save
+from applications.states import State
+from applications.workflow import TRANSITIONS
 from cma_portal.models import AuditEvent
 from tests.factories import ApplicationFactory, OrganisationFactory
 
@@ -82,7 +78,7 @@ def test_budget_drift_threshold_is_twenty_percent_either_way():
 def test_submit_guard_refuses_after_deadline_and_when_incomplete():
     deadline = datetime(2027, 2, 28, 23, 59, 59, 999999, tzinfo=PARIS)
     application = _dossier(dossier_deadline=deadline)
-    guard = services.GUARDS["dossier_submittable"]
+    guard = TRANSITIONS["submit_dossier"].guard
     with pytest.raises(services.TransitionError) as late:
         guard(application, deadline + timedelta(microseconds=1))
     assert "dépassé depuis le 28/02/2027 à 23:59 (heure de Paris)" in late.value.message

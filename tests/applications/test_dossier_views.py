@@ -22,7 +22,7 @@ from applications.models import (
     Submission,
     TrainingTarget,
 )
-from applications.workflow import State
+from applications.states import State
 from cma_portal.models import AuditEvent
 from tests import fixtures_files as ff
 from tests.factories import (
@@ -799,7 +799,7 @@ def test_row_deleted_by_someone_else_is_explained(client):
 
 
 def test_budget_amounts_typed_the_french_way_are_accepted():
-    from applications.dossier_forms import BudgetLineForm
+    from applications.forms.dossier import BudgetLineForm
 
     application = ApplicationFactory(state="dossier_draft", planned_duration_months=24)
     form = BudgetLineForm(

@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from applications.models import Application
-from applications.reminders import dossiers_expire
-from applications.tasks import expire_dossiers_task
+from applications.services.expiry import dossiers_expire
+from applications.tasks.periodic import expire_dossiers_task
 from cma_portal.models import AuditEvent
 from tests.factories import ApplicationFactory, CollaboratorFactory
 

@@ -7,7 +7,7 @@ from django.core import mail
 
 from actions.models import Action, ActionComponent
 from applications.models import Application, Organisation, Submission
-from applications.workflow import State
+from applications.states import State
 from tests import fixtures_files as ff
 from tests.factories import PASSWORD, WaveFactory
 

@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from applications.models import Application, Document, Organisation, Submission
-from applications.workflow import State
+from applications.states import State
 from cma_portal.audit import audit_events_for
 from tests import fixtures_files as ff
 from tests.applications.helpers_letters import draft_ready_to_submit, letter_data
@@ -235,9 +235,9 @@ def test_double_submit_creates_one_submission_and_no_500(client):
 
 
 def test_guard_refuses_second_transition_directly():
-    from applications.services import TransitionError
-    from applications.services_documents import document_store
-    from applications.services_letters import letter_submit
+    from applications.errors import TransitionError
+    from applications.services.documents import document_store
+    from applications.services.letters import letter_submit
 
     application = draft_ready_to_submit()
     document_store(
@@ -312,9 +312,9 @@ def test_concurrent_submits_make_one_submission_on_postgres():
 
     from django.db import connection
 
-    from applications.services import TransitionError
-    from applications.services_documents import document_store
-    from applications.services_letters import letter_submit
+    from applications.errors import TransitionError
+    from applications.services.documents import document_store
+    from applications.services.letters import letter_submit
 
     application = draft_ready_to_submit()
     document_store(

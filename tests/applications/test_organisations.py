@@ -110,3 +110,12 @@ def test_organisation_page_per_role(client_for, who, status):
     }
     response = client_for(users[who]()).get(f"/candidatures/organisations/{membership.organisation.pk}/")
     assert response.status_code == status
+
+
+def test_siret_whose_siren_key_is_wrong_is_refused_in_french(client):
+    # 29141777631705 passes a Luhn check over its 14 digits, but its SIREN 291417776 does not.
+    client.force_login(UserFactory())
+    response = client.post("/candidatures/organisations/nouvelle/", {**VALID, "siret": "29141777631705"})
+    assert response.status_code == 200
+    assert "Ce SIRET n’est pas valide" in response.content.decode().replace("'", "’").replace("&#x27;", "’")
+    assert not Organisation.objects.exists()

@@ -9,10 +9,11 @@ from django.db import transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
+from applications.effects import render_dossier_pdf, render_letter_receipt
 from applications.models import Submission
 from applications.pdf import format_eur, submission_render_pdf
-from applications.services import SIDE_EFFECTS
-from applications.tasks import _render_dossier_pdf, _render_letter_receipt, render_submission_pdf_task
+from applications.tasks.rendering import render_submission_pdf_task
+from applications.workflow import TRANSITIONS
 from tests.factories import (
     CollaboratorFactory,
     UserFactory,
@@ -119,13 +120,13 @@ def test_task_renders_and_missing_submission_is_not_retried(dossier_submission):
 
 @pytest.mark.django_db
 def test_pdf_rendering_starts_on_commit_of_a_submission(django_capture_on_commit_callbacks):
-    assert _render_dossier_pdf in SIDE_EFFECTS["submit_dossier"]
-    assert _render_letter_receipt in SIDE_EFFECTS["submit_letter"]
+    assert render_dossier_pdf in TRANSITIONS["submit_dossier"].effects
+    assert render_letter_receipt in TRANSITIONS["submit_letter"].effects
     application = rich_dossier_application()
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
             submission = submit_snapshot(application)
-            transaction.on_commit(lambda: _render_dossier_pdf(application, application.owner, "", {}))
+            transaction.on_commit(lambda: render_dossier_pdf(application, application.owner, "", {}))
             submission.refresh_from_db()
             assert submission.pdf_status == Submission.PdfStatus.PENDING
     submission.refresh_from_db()
@@ -165,9 +166,9 @@ def test_pending_page_then_download(client_for, dossier_submission):
     response = client.get(pdf_url)
     assert response.status_code == 202
     assert "en cours de génération" in response.content.decode()
-    assert "js/pdf_status.js" in response.content.decode()
+    assert "django_htmx/htmx-2.min.js" in response.content.decode()
     fragment = client.get(status_url).content.decode()
-    assert f'data-pdf-status-url="{status_url}"' in fragment
+    assert f'hx-get="{status_url}"' in fragment and 'hx-trigger="every 3s"' in fragment
     assert client.get(zip_url).status_code == 202
 
     submission_render_pdf(submission_id=dossier_submission.pk)

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from applications.pdf import submission_render_pdf
 from reviews import pdf as review_pdf
-from reviews import services as review_services
+from reviews.services.decisions import decision_record
 from tests.factories import programme_manager, rich_dossier_application, submit_snapshot
 from tests.reviews.helpers import reviewed_dossier
 
@@ -58,7 +58,7 @@ def test_letter_receipt_pdf_is_tagged():
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_decision_letter_pdf_is_tagged(language):
-    decision = review_services.decision_record(
+    decision = decision_record(
         application=reviewed_dossier(),
         outcome="selected",
         aid_granted=Decimal("420000"),

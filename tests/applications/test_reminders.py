@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from applications.models import Reminder
-from applications.reminders import reminders_sweep
+from applications.services.reminders import reminders_sweep
 from cma_portal.models import AuditEvent
+from reviews.services.reminders import review_reminders_sweep
 from tests.factories import ApplicationFactory, CollaboratorFactory, UserFactory, WaveFactory
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -29,7 +30,8 @@ def dossier_draft(**kwargs):
 
 def sweep_at(instant, django_capture_on_commit_callbacks, **kwargs):
     with time_machine.travel(instant, tick=False), django_capture_on_commit_callbacks(execute=True):
-        return reminders_sweep(now=instant, **kwargs)
+        # What beat runs: the applications' sweep and the reviewers' one.
+        return {**reminders_sweep(now=instant, **kwargs), **review_reminders_sweep(now=instant, **kwargs)}
 
 
 @pytest.mark.django_db

@@ -164,7 +164,7 @@ def test_correction_round_trip(client_for, letter, manager, django_capture_on_co
     assert "Lettre d'intention en brouillon" in page
 
     # The applicant edits and resubmits through the letter flow; it is back in the list.
-    from applications.services_letters import letter_submit
+    from applications.services.letters import letter_submit
 
     Application.objects.filter(pk=letter.pk).update(summary="Résumé corrigé, public précisé.")
     letter.components.set(ActionComponent.objects.filter(action__number=3)[:1])
@@ -206,7 +206,7 @@ def test_go_sets_the_dossier_deadline_three_months_later(
 
 
 def test_go_in_leap_year_and_across_dst(manager):
-    from applications.screening_services import letter_go
+    from applications.services.screening import letter_go
 
     letter = SubmittedLetterFactory()
     # 30/11/2027 late evening in Paris is already 01/12 in no timezone we care about: Paris date counts.
@@ -267,7 +267,7 @@ def test_no_go_with_reasons_shown_to_the_applicant(
 
 
 def test_no_go_does_not_block_a_new_letter(manager):
-    from applications.screening_services import letter_no_go
+    from applications.services.screening import letter_no_go
 
     letter = SubmittedLetterFactory()
     letter_no_go(application=letter, actor=manager, reasons="Trop tôt.")

@@ -18,9 +18,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from pypdf import PdfReader
 
+from applications.effects import render_dossier_pdf
 from applications.models import Submission
 from applications.pdf import format_eur
-from applications.tasks import _render_dossier_pdf
 from cma_portal.celery import app as celery_app
 from tests.factories import rich_dossier_application, submit_snapshot
 
@@ -101,7 +101,7 @@ def test_worker_renders_the_dossier_pdf(tmp_path):
         # What the submit service does: freeze the snapshot, hooks run on commit.
         with transaction.atomic():
             submission = submit_snapshot(application)
-            transaction.on_commit(lambda: _render_dossier_pdf(application, application.owner, "", {}))
+            transaction.on_commit(lambda: render_dossier_pdf(application, application.owner, "", {}))
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
             submission.refresh_from_db()

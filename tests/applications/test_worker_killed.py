@@ -26,7 +26,7 @@ from django.conf import settings
 from pypdf import PdfReader
 
 from applications.models import Submission
-from applications.tasks import render_submission_pdf_task
+from applications.tasks.rendering import render_submission_pdf_task
 from cma_portal.celery import app as celery_app
 from tests.applications.test_worker import test_database_url
 from tests.factories import rich_dossier_application, submit_snapshot

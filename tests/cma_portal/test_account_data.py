@@ -38,7 +38,7 @@ def test_data_export_holds_what_the_portal_knows(client_for):
     shared = CollaboratorFactory(user=user).application
     ApplicationFactory(title="Projet d'un autre")
     Message.objects.create(application=shared, author=user, body="Bonjour l'équipe")
-    from cma_portal.account_services import user_update_preferences
+    from accounts.services import user_update_preferences
 
     user_update_preferences(user=user, notify_announcements=False, preferred_language="fr")
     client = client_for(user)

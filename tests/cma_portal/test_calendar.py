@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cma_portal.calendar_feed import fold
+from accounts.calendar_feed import fold
 from tests.factories import ApplicationFactory, CollaboratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import re
 
 from django.utils import translation
 
-from cma_portal.pilotage.charts import bar_chart
+from pilotage.charts import bar_chart
 
 
 def test_chart_text_alternative_states_every_figure():

@@ -6,7 +6,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management import CommandError, call_command
 
-from cma_portal.management.commands.seed_demo import DEMO_TOTP_SECRET
+from pilotage.management.commands.seed_demo import DEMO_TOTP_SECRET
 from tests.factories import programme_manager
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from applications.models import TrainingTarget
-from cma_portal.pilotage.dashboard import build_dashboard
+from pilotage.dashboard import build_dashboard
 from tests.factories import (
     ApplicationFactory,
     WaveFactory,

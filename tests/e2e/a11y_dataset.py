@@ -39,17 +39,12 @@ ROLE_ORDER = (OWNER, REVIEWER, PM, ADMIN, COEDITOR, ANON)
 def build():
     from applications.models import Document
     from applications.pdf import submission_render_pdf
+    from applications.services import messages as message_services
+    from pilotage.services import invitation_create
     from reviews.models import Grid
-
-    try:  # the module moves with the restructuring of issue 9
-        from applications.services import messages as message_services
-    except ImportError:  # pragma: no cover
-        from applications import message_services
-    try:
-        from pilotage.services import invitation_create
-    except ImportError:  # pragma: no cover
-        from cma_portal.pilotage.services import invitation_create
-    from reviews import services as review_services
+    from reviews.services.assignments import assignment_create, assignment_declare
+    from reviews.services.decisions import decision_record
+    from reviews.services.reviews import review_save, review_start
 
     pm = programme_manager(first_name="Claire", last_name="Martin")
     admin = administrator(first_name="Alix", last_name="Durand")
@@ -70,12 +65,10 @@ def build():
     other_document = app.documents.filter(kind=Document.Kind.OTHER, is_current=True).first()
     due = timezone.now() + timedelta(days=20)
     reviewer_user = covering_reviewer(first_name="Rémi", last_name="Expert")
-    assignment = review_services.assignment_create(
-        application=app, reviewer=reviewer_user, due_at=due, actor=pm
-    )
-    review_services.assignment_declare(assignment=assignment, conflict=False, reason="", actor=reviewer_user)
-    review = review_services.review_start(assignment=assignment)
-    review_services.review_save(
+    assignment = assignment_create(application=app, reviewer=reviewer_user, due_at=due, actor=pm)
+    assignment_declare(assignment=assignment, conflict=False, reason="", actor=reviewer_user)
+    review = review_start(assignment=assignment)
+    review_save(
         review=review,
         scores={s.criterion_id: (4, "Solide.") for s in review.scores.all()},
         overall_opinion="Projet solide et bien construit.",
@@ -83,7 +76,7 @@ def build():
         actor=reviewer_user,
         submit=True,
     )
-    decision = review_services.decision_record(
+    decision = decision_record(
         application=app,
         outcome="selected",
         aid_granted=Decimal("100000.00"),
@@ -102,17 +95,13 @@ def build():
         owner=owner, state="dossier_submitted", dossier_submitted_at=timezone.now()
     )
     submit_snapshot(under_review)
-    to_declare = review_services.assignment_create(
-        application=under_review, reviewer=reviewer_user, due_at=due, actor=pm
-    )
+    to_declare = assignment_create(application=under_review, reviewer=reviewer_user, due_at=due, actor=pm)
     second = rich_dossier_application(
         owner=UserFactory(), state="dossier_submitted", dossier_submitted_at=timezone.now()
     )
     submit_snapshot(second)
-    in_progress = review_services.assignment_create(
-        application=second, reviewer=reviewer_user, due_at=due, actor=pm
-    )
-    review_services.assignment_declare(assignment=in_progress, conflict=False, reason="", actor=reviewer_user)
+    in_progress = assignment_create(application=second, reviewer=reviewer_user, due_at=due, actor=pm)
+    assignment_declare(assignment=in_progress, conflict=False, reason="", actor=reviewer_user)
 
     data = {
         "users": {

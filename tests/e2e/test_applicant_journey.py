@@ -55,7 +55,7 @@ def _save(page, button) -> str:
 
 def test_applicant_journey_letter_go_dossier(browser, page, live_server, tmp_path):
     from applications.models import Application, Document, Submission
-    from applications.workflow import State
+    from applications.states import State
 
     user = UserFactory(email="porteur.parcours@univ-navigateur.fr", first_name="Inès", last_name="Garnier")
     university = OrganisationFactory(name="Université du Navigateur", kind="university")

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 def test_applicant_submits_letter_in_browser(page, live_server, tmp_path):
     from applications.models import Application, Submission
-    from applications.workflow import State
+    from applications.states import State
 
     user = UserFactory(email="porteuse.e2e@univ-exemple.fr")
     membership = MembershipFactory(user=user)

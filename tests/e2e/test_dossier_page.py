@@ -12,8 +12,8 @@ import pytest  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from applications.models import BudgetLine, ConsortiumPartner, Milestone, TrainingTarget  # noqa: E402
-from applications.services_documents import document_store  # noqa: E402
-from applications.workflow import State  # noqa: E402
+from applications.services.documents import document_store  # noqa: E402
+from applications.states import State  # noqa: E402
 from tests import fixtures_files as ff  # noqa: E402
 from tests.e2e.conftest import login_page_as, save_screenshot  # noqa: E402
 from tests.factories import ApplicationFactory, OrganisationFactory  # noqa: E402

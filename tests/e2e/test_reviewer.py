@@ -11,8 +11,8 @@ from decimal import Decimal  # noqa: E402
 import pytest  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from reviews import services  # noqa: E402
 from reviews.models import Assignment, Review  # noqa: E402
+from reviews.services.assignments import assignment_create
 from tests.e2e.conftest import login_page_as, save_screenshot  # noqa: E402
 from tests.factories import SubmittedDossierFactory, covering_reviewer, programme_manager  # noqa: E402
 
@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 def test_reviewer_declares_fills_grid_and_submits(page, live_server, tmp_path):
     reviewer = covering_reviewer(first_name="Louise", last_name="Évaluatrice")
     dossier = SubmittedDossierFactory(title="Master santé numérique et données")
-    assignment = services.assignment_create(
+    assignment = assignment_create(
         application=dossier,
         reviewer=reviewer,
         due_at=timezone.now() + timedelta(days=14),

@@ -8,7 +8,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest  # noqa: E402
 
-from reviews import services  # noqa: E402
+from reviews.services.decisions import decisions_publish
 from tests.e2e.conftest import login_page_as, save_screenshot  # noqa: E402
 from tests.factories import WaveFactory, covering_reviewer, programme_manager  # noqa: E402
 from tests.reviews.helpers import reviewed_dossier  # noqa: E402
@@ -46,7 +46,7 @@ def test_programme_manager_ranks_and_decides(page, live_server, tmp_path):
     best.refresh_from_db()
     assert best.state == "selected"
 
-    services.decisions_publish(wave=wave, actor=pm)
+    decisions_publish(wave=wave, actor=pm)
     page.goto(f"{live_server.url}/laureats/")
     page.get_by_text(best.title).wait_for()
     assert page.get_by_text(split.title).count() == 0

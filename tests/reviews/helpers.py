@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from reviews import services
+from reviews.services.assignments import assignment_create, assignment_declare
+from reviews.services.reviews import review_save, review_start
 from tests.factories import SubmittedDossierFactory, covering_reviewer, programme_manager
 
 
@@ -13,17 +14,17 @@ def due():
 
 
 def assign(dossier, reviewer, pm=None):
-    return services.assignment_create(
+    return assignment_create(
         application=dossier, reviewer=reviewer, due_at=due(), actor=pm or programme_manager()
     )
 
 
 def submitted_review(assignment, value=4, *, submit=True):
     """Declare no conflict and score every criterion `value` (0–5)."""
-    services.assignment_declare(assignment=assignment, conflict=False, reason="", actor=assignment.reviewer)
-    review = services.review_start(assignment=assignment)
+    assignment_declare(assignment=assignment, conflict=False, reason="", actor=assignment.reviewer)
+    review = review_start(assignment=assignment)
     scores = {s.criterion_id: (value, f"Commentaire {value}") for s in review.scores.all()}
-    return services.review_save(
+    return review_save(
         review=review,
         scores=scores,
         overall_opinion="Avis détaillé de l'expert.",

@@ -7,8 +7,11 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from applications.models import Document, Membership
-from reviews import services
+from reviews.errors import ReviewError
 from reviews.models import Assignment
+from reviews.services.assignments import assignment_declare
+from reviews.services.decisions import decision_record
+from reviews.services.reviews import review_save, review_start
 from tests.factories import (
     ApplicationFactory,
     SubmittedDossierFactory,
@@ -17,8 +20,7 @@ from tests.factories import (
     covering_reviewer,
     programme_manager,
 )
-
-from .helpers import assign, submitted_review
+from tests.reviews.helpers import assign, submitted_review
 
 pytestmark = pytest.mark.django_db
 
@@ -94,19 +96,19 @@ def test_conflicted_reviewer_cannot_open_dossier_files_or_reviews(client, setup,
 def test_member_declaring_no_conflict_is_conflicted_automatically(setup):
     dossier, pm, mine, other, a_mine, a_other = setup
     Membership.objects.create(user=mine, organisation=dossier.lead_organisation)
-    result = services.assignment_declare(assignment=a_mine, conflict=False, reason="", actor=mine)
+    result = assignment_declare(assignment=a_mine, conflict=False, reason="", actor=mine)
     assert result.state == Assignment.State.CONFLICTED and result.conflict_automatic
 
 
 def test_reviewer_sees_other_reviews_only_after_submitting(client, setup):
     dossier, pm, mine, other, a_mine, a_other = setup
     submitted_review(a_other, 2)
-    services.assignment_declare(assignment=a_mine, conflict=False, reason="", actor=mine)
+    assignment_declare(assignment=a_mine, conflict=False, reason="", actor=mine)
     client.force_login(mine)
     html = client.get(reverse("evaluation:review", args=[a_mine.pk])).content.decode()
     assert "Autres évaluations" not in html and "Commentaire 2" not in html
-    submitted_review_after = services.review_start(assignment=Assignment.objects.get(pk=a_mine.pk))
-    services.review_save(
+    submitted_review_after = review_start(assignment=Assignment.objects.get(pk=a_mine.pk))
+    review_save(
         review=submitted_review_after,
         scores={s.criterion_id: (5, "") for s in submitted_review_after.scores.all()},
         overall_opinion="Très bon.",
@@ -129,13 +131,13 @@ def test_submitted_review_is_read_only(client, setup):
     assert response.status_code == 302
     review.refresh_from_db()
     assert review.overall_opinion == "Avis détaillé de l'expert."
-    with pytest.raises(services.ReviewError):
-        services.review_save(review=review, scores={}, overall_opinion="x", recommendation="fund", actor=mine)
+    with pytest.raises(ReviewError):
+        review_save(review=review, scores={}, overall_opinion="x", recommendation="fund", actor=mine)
 
 
 def test_submit_with_missing_score_keeps_input(client, setup):
     dossier, pm, mine, other, a_mine, a_other = setup
-    services.assignment_declare(assignment=a_mine, conflict=False, reason="", actor=mine)
+    assignment_declare(assignment=a_mine, conflict=False, reason="", actor=mine)
     client.force_login(mine)
     form = client.get(reverse("evaluation:review", args=[a_mine.pk])).context["form"]
     first = form.criteria_fields[0]
@@ -182,9 +184,7 @@ def test_applicant_never_sees_reviewers_or_reviews(client, setup):
         response = client.get(url)
         assert response.status_code in (403, 404), url
         assert b"Mienne" not in response.content
-    services.decision_record(
-        application=dossier, outcome="not_selected", rationale="Motifs du comité.", actor=pm
-    )
+    decision_record(application=dossier, outcome="not_selected", rationale="Motifs du comité.", actor=pm)
     response = client.get(reverse("laureates:letter", args=[dossier.decision.pk]))
     assert response.status_code == 200
 
@@ -236,7 +236,7 @@ def test_laureates_page_is_public(client):
 
 def test_dossier_list_filters_conflicts_and_flags_reassignment(client, setup):
     dossier, pm, mine, other, a_mine, a_other = setup
-    services.assignment_declare(assignment=a_other, conflict=True, reason="Lien familial.", actor=other)
+    assignment_declare(assignment=a_other, conflict=True, reason="Lien familial.", actor=other)
     client.force_login(pm)
     response = client.get(reverse("selection:dossiers"), {"conflict": "true"})
     assert [r.pk for r in response.context["rows"]] == [dossier.pk]
@@ -244,7 +244,7 @@ def test_dossier_list_filters_conflicts_and_flags_reassignment(client, setup):
     response = client.get(reverse("selection:dossiers"), {"conflict": "false"})
     assert response.context["rows"] == []
     # Once another reviewer is assigned the dossier is no longer waiting for the manager.
-    from .helpers import assign
+    from tests.reviews.helpers import assign
 
     assign(dossier, covering_reviewer(), pm)
     html = client.get(reverse("selection:dossiers")).content.decode()

@@ -5,10 +5,12 @@ from django.core import mail
 
 from actions.models import Action
 from applications.models import ConsortiumPartner, Membership
-from applications.workflow import State
+from applications.states import State
 from cma_portal.models import AuditEvent
-from reviews import services
+from reviews.errors import ReviewError
 from reviews.models import Assignment, ReviewerProfile
+from reviews.services.assignments import assignment_withdraw, assignments_auto
+from reviews.services.grids import reviewer_set_actions
 from tests.factories import (
     ApplicationFactory,
     OrganisationFactory,
@@ -17,8 +19,7 @@ from tests.factories import (
     covering_reviewer,
     programme_manager,
 )
-
-from .helpers import assign, due
+from tests.reviews.helpers import assign, due
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def test_reviewer_set_actions_creates_profile_and_audits():
     user = covering_reviewer(actions=[])
     actions = list(Action.objects.filter(number__in=[1, 3]))
-    profile = services.reviewer_set_actions(user=user, actions=actions, actor=None)
+    profile = reviewer_set_actions(user=user, actions=actions, actor=None)
     assert set(profile.actions.values_list("number", flat=True)) == {1, 3}
     assert ReviewerProfile.objects.filter(user=user).count() == 1
     assert AuditEvent.objects.filter(verb="reviewer_actions", object_id=str(profile.pk)).count() == 2
@@ -42,7 +43,7 @@ def test_manual_assignment_moves_dossier_under_review_and_emails(django_capture_
     assert assignment.state == Assignment.State.PENDING
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [reviewer.email]
     assert f"/evaluation/affectations/{assignment.pk}/" in mail.outbox[0].body
-    with pytest.raises(services.ReviewError, match="déjà sollicitée"):
+    with pytest.raises(ReviewError, match="déjà sollicitée"):
         assign(dossier, reviewer)
 
 
@@ -52,11 +53,11 @@ def test_assignment_refused_for_partner_member_non_reviewer_and_wrong_state():
     ConsortiumPartner.objects.create(application=dossier, organisation=partner_org, role="hospital")
     member = covering_reviewer()
     Membership.objects.create(user=member, organisation=partner_org)
-    with pytest.raises(services.ReviewError, match="Conflit d'intérêts"):
+    with pytest.raises(ReviewError, match="Conflit d'intérêts"):
         assign(dossier, member)
-    with pytest.raises(services.ReviewError, match="rôle"):
+    with pytest.raises(ReviewError, match="rôle"):
         assign(dossier, UserFactory())
-    with pytest.raises(services.ReviewError, match="ne peut pas être évalué"):
+    with pytest.raises(ReviewError, match="ne peut pas être évalué"):
         assign(ApplicationFactory(), covering_reviewer())
 
 
@@ -66,13 +67,13 @@ def test_auto_assignment_balances_load_and_covers_actions():
     only_action1 = covering_reviewer(actions=[action1])
     reviewers = [covering_reviewer(actions=[action3]) for _ in range(3)]
     dossiers = [SubmittedDossierFactory() for _ in range(3)]  # action 3
-    made, short = services.assignments_auto(applications=dossiers, actor=pm, per_dossier=2, due_at=due())
+    made, short = assignments_auto(applications=dossiers, actor=pm, per_dossier=2, due_at=due())
     assert len(made) == 6 and not short
     loads = [Assignment.objects.filter(reviewer=r).count() for r in reviewers]
     assert loads == [2, 2, 2]
     assert not Assignment.objects.filter(reviewer=only_action1).exists()
     # Run again: nothing to do (idempotent).
-    made, short = services.assignments_auto(applications=dossiers, actor=pm, per_dossier=2, due_at=due())
+    made, short = assignments_auto(applications=dossiers, actor=pm, per_dossier=2, due_at=due())
     assert made == [] and short == []
 
 
@@ -81,23 +82,23 @@ def test_auto_assignment_reports_dossiers_short_of_reviewers():
     member = covering_reviewer()
     Membership.objects.create(user=member, organisation=dossier.lead_organisation)
     lone = covering_reviewer()
-    made, short = services.assignments_auto(applications=[dossier], actor=programme_manager(), per_dossier=2)
+    made, short = assignments_auto(applications=[dossier], actor=programme_manager(), per_dossier=2)
     assert [a.reviewer for a in made] == [lone]
     assert short == [dossier]
 
 
 def test_withdraw_assignment_only_before_submission():
-    from .helpers import submitted_review
+    from tests.reviews.helpers import submitted_review
 
     pm = programme_manager()
     dossier = SubmittedDossierFactory()
     first, second = assign(dossier, covering_reviewer(), pm), assign(dossier, covering_reviewer(), pm)
-    services.assignment_withdraw(assignment=first, actor=pm)
+    assignment_withdraw(assignment=first, actor=pm)
     first.refresh_from_db()
     assert first.state == Assignment.State.WITHDRAWN
     submitted_review(second)
-    with pytest.raises(services.ReviewError):
-        services.assignment_withdraw(assignment=second, actor=pm)
+    with pytest.raises(ReviewError):
+        assignment_withdraw(assignment=second, actor=pm)
 
 
 def test_assign_reviewers_task_is_idempotent():

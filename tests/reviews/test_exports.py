@@ -10,8 +10,7 @@ from openpyxl import load_workbook
 
 from reviews import exports, selectors
 from tests.factories import WaveFactory, covering_reviewer, programme_manager
-
-from .helpers import reviewed_dossier
+from tests.reviews.helpers import reviewed_dossier
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,12 @@ import pytest
 from django.urls import reverse
 
 from actions.models import Action
-from reviews import selectors, services
+from reviews import selectors
+from reviews.errors import ReviewError
 from reviews.models import Grid, Review
+from reviews.services.assignments import assignment_declare
+from reviews.services.grids import grid_create, grid_update
+from reviews.services.reviews import review_start
 from tests.factories import (
     SubmittedDossierFactory,
     UserFactory,
@@ -15,8 +19,7 @@ from tests.factories import (
     covering_reviewer,
     programme_manager,
 )
-
-from .helpers import assign, submitted_review
+from tests.reviews.helpers import assign, submitted_review
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +44,7 @@ def test_action_grid_takes_precedence_over_default():
     action3 = Action.objects.get(number=3)
     dossier = SubmittedDossierFactory()
     assert selectors.current_grid_for(dossier).action is None
-    grid = services.grid_create(
-        action=action3, title="Grille action 3", criteria=_criteria(3, 20), actor=None
-    )
+    grid = grid_create(action=action3, title="Grille action 3", criteria=_criteria(3, 20), actor=None)
     assert selectors.current_grid_for(dossier) == grid
 
 
@@ -51,28 +52,26 @@ def test_editing_grid_in_use_creates_new_version_and_keeps_reviews():
     dossier = SubmittedDossierFactory()
     review = submitted_review(assign(dossier, covering_reviewer()), 4)
     default = review.grid
-    new = services.grid_update(
-        grid=default, title="Grille par défaut révisée", criteria=_criteria(2), actor=None
-    )
+    new = grid_update(grid=default, title="Grille par défaut révisée", criteria=_criteria(2), actor=None)
     assert new.pk != default.pk and new.version == default.version + 1 and new.is_current
     default.refresh_from_db()
     assert not default.is_current and default.criteria.count() == 7
     review.refresh_from_db()
     assert review.grid_id == default.pk and review.scores.count() == 7
     # A grid without reviews is edited in place.
-    again = services.grid_update(grid=new, title="Encore", criteria=_criteria(3), actor=None)
+    again = grid_update(grid=new, title="Encore", criteria=_criteria(3), actor=None)
     assert again.pk == new.pk and again.criteria.count() == 3
     # An archived version cannot be edited.
-    with pytest.raises(services.ReviewError):
-        services.grid_update(grid=default, title="x", criteria=_criteria(1), actor=None)
+    with pytest.raises(ReviewError):
+        grid_update(grid=default, title="x", criteria=_criteria(1), actor=None)
 
 
 def test_review_started_keeps_its_grid_version():
     dossier = SubmittedDossierFactory()
     assignment = assign(dossier, covering_reviewer())
-    services.assignment_declare(assignment=assignment, conflict=False, reason="", actor=assignment.reviewer)
-    review = services.review_start(assignment=assignment)
-    services.grid_update(grid=review.grid, title="v2", criteria=_criteria(1), actor=None)
+    assignment_declare(assignment=assignment, conflict=False, reason="", actor=assignment.reviewer)
+    review = review_start(assignment=assignment)
+    grid_update(grid=review.grid, title="v2", criteria=_criteria(1), actor=None)
     assert Review.objects.get(pk=review.pk).grid.version == 1
 
 

@@ -7,8 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import SubmittedDossierFactory, WaveFactory, covering_reviewer, programme_manager
-
-from .helpers import assign, submitted_review
+from tests.reviews.helpers import assign, submitted_review
 
 pytestmark = pytest.mark.django_db
 

@@ -87,8 +87,7 @@ def test_ranking_median_on_postgresql_matches_python():
     """The median comes from Python, not the database: same figure on PostgreSQL as on SQLite."""
     from reviews.selectors import wave_ranking
     from tests.factories import covering_reviewer
-
-    from .helpers import reviewed_dossier
+    from tests.reviews.helpers import reviewed_dossier
 
     reviewers = [covering_reviewer() for _ in range(4)]
     dossier = reviewed_dossier(reviewers=reviewers, values=(1, 2, 4, 5))  # 4, 8, 16, 20 on /20

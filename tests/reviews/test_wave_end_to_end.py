@@ -14,7 +14,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from applications.models import Application, Membership
-from applications.workflow import State
+from applications.states import State
 from reviews import pdf
 from reviews.models import Assignment, Decision, Review
 from tests.factories import SubmittedDossierFactory, WaveFactory, covering_reviewer, programme_manager

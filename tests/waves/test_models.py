@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from applications.workflow import State
+from applications.states import State
 from tests.factories import ApplicationFactory, WaveFactory
 from waves.models import Call, Wave
 

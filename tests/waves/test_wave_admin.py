@@ -10,8 +10,8 @@ from django.core import mail
 from django.utils import timezone
 
 from actions.models import Action
-from applications.services import TransitionError
-from applications.services_letters import letter_submit
+from applications.errors import TransitionError
+from applications.services.letters import letter_submit
 from cma_portal.models import AuditEvent
 from tests.factories import (
     ApplicationFactory,
@@ -21,7 +21,7 @@ from tests.factories import (
     attach_document,
     user_in_role,
 )
-from waves import services, tasks
+from waves import announcements, services, tasks
 from waves.deadlines import PARIS
 from waves.models import Wave
 
@@ -155,12 +155,12 @@ def test_a_wave_opening_later_is_announced_by_the_beat_after_its_opening_only():
         actions=list(Action.objects.all()),
     )
     mail.outbox.clear()
-    assert services.waves_due_for_announcement() == []
-    assert not services.wave_claim_announcement(wave_id=wave.pk)
-    assert services.waves_due_for_announcement(at=opens) == [wave.pk]
-    assert services.wave_claim_announcement(wave_id=wave.pk, at=opens)
-    assert not services.wave_claim_announcement(wave_id=wave.pk, at=opens)
-    assert services.waves_due_for_announcement(at=opens) == []
+    assert announcements.waves_due_for_announcement() == []
+    assert not announcements.wave_claim_announcement(wave_id=wave.pk)
+    assert announcements.waves_due_for_announcement(at=opens) == [wave.pk]
+    assert announcements.wave_claim_announcement(wave_id=wave.pk, at=opens)
+    assert not announcements.wave_claim_announcement(wave_id=wave.pk, at=opens)
+    assert announcements.waves_due_for_announcement(at=opens) == []
     # Historical waves from the data migration are never announced.
     assert Wave.objects.filter(announced_at__isnull=True, opens_at__lt=timezone.now()).count() == 0
     assert opted_in.email not in [m.to[0] for m in mail.outbox]

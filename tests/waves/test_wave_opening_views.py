@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from actions.models import Action, ActionComponent
 from applications.models import Application
-from applications.workflow import State
+from applications.states import State
 from tests import fixtures_files as ff
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, administrator
 from waves import tasks

@@ -1,0 +1,82 @@
+"""Reads for programme managers: the screening list, an application's staff page, its thread."""
+
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+
+from applications.models import Application, Document, Message, Submission
+from applications.states import State
+from applications.workflow import TRANSITIONS
+from cma_portal.audit import audit_events_for
+from waves.deadlines import PARIS
+
+
+def screening_applications() -> QuerySet[Application]:
+    """Applications programme managers screen: every application that has been submitted at
+    least once (it has a reference), whatever its state since, with what the list shows.
+
+    Drafts never submitted stay private to their applicants. The query count does not depend on
+    the number of rows (one query for the page, one for the actions).
+    """
+    return (
+        Application.objects.filter(reference__isnull=False)
+        .select_related("wave", "lead_organisation", "owner")
+        .prefetch_related("actions")
+    )
+
+
+def screening_detail_context(application: Application) -> dict:
+    """Everything the staff detail page shows about `application`, fetched in a fixed number
+    of queries."""
+    documents = list(
+        application.documents.filter(message__isnull=True)
+        .select_related("partner__organisation", "uploaded_by")
+        .order_by("-is_current", "kind", "uploaded_at", "id")
+    )
+    return {
+        "actions": list(application.actions.order_by("number")),
+        "components": list(application.components.order_by("code")),
+        "partners": list(application.partners.select_related("organisation")),
+        "documents": documents,
+        "submissions": list(
+            Submission.objects.filter(application=application)
+            .select_related("submitted_by")
+            .order_by("-submitted_at", "-id")
+        ),
+        "events": _labelled(audit_events_for(application).order_by("-created_at", "-id")),
+        "staff_notes": list(application.staff_notes.select_related("author").order_by("-created_at", "-id")),
+        "thread_messages": thread_messages(application),
+        "collaborators": list(application.collaborators.select_related("user")),
+    }
+
+
+def _labelled(events) -> list:
+    """Audit events with French labels for their transition and states."""
+    labelled = []
+    for event in events:
+        transition = TRANSITIONS.get((event.data or {}).get("transition", ""))
+        event.transition_label = transition.label if transition else ""
+        event.from_label = (
+            State(event.from_state).label if event.from_state in State.values else event.from_state
+        )
+        event.to_label = State(event.to_state).label if event.to_state in State.values else event.to_state
+        new_deadline = (event.data or {}).get("new_deadline")
+        event.new_deadline_date = (
+            format_deadline(datetime.fromisoformat(new_deadline)) if new_deadline else ""
+        )
+        labelled.append(event)
+    return labelled
+
+
+def thread_messages(application: Application) -> list[Message]:
+    """The message thread of `application`, oldest first, with authors and attachments."""
+    return list(
+        application.messages.select_related("author").prefetch_related(
+            Prefetch("attachments", queryset=Document.objects.order_by("uploaded_at", "id"))
+        )
+    )
+
+
+def format_deadline(at: datetime | None) -> str:
+    """ "28/02/2027": the Paris date of a deadline, which always falls at 23:59 Paris time."""
+    return at.astimezone(PARIS).strftime("%d/%m/%Y") if at else ""

@@ -1,0 +1,1 @@
+"""Celery tasks of applications: `rendering` (PDFs, started by effects) and `periodic` (beat)."""

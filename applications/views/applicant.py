@@ -1,0 +1,459 @@
+"""Applicant pages under /candidatures/: dashboard, organisations, letter of intent, receipts,
+documents, co-editors, withdrawal, history. Function views; objects through
+`selectors.get_application_for` (404 for strangers)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.downloads import document_response
+from applications.errors import TransitionError
+from applications.forms.letters import (
+    InvitationForm,
+    LetterForm,
+    NewLetterForm,
+    OrganisationForm,
+    PartnerFormSet,
+    WithdrawForm,
+    partner_initial,
+)
+from applications.guards import letter_problems
+from applications.models import Collaborator, Document, Submission
+from applications.pdf import submission_pdf_is_ready
+from applications.selectors import applicant as reads
+from applications.selectors.access import get_application_for, is_editor
+from applications.services.documents import document_store
+from applications.services.letters import (
+    ConflictError,
+    application_withdraw,
+    letter_create,
+    letter_save,
+    letter_submit,
+)
+from applications.services.people import (
+    CollaborationError,
+    collaborator_accept,
+    collaborator_invite,
+    collaborator_remove,
+    organisation_create,
+    organisation_update,
+)
+from applications.states import State
+from cma_portal import roles
+from waves.selectors import waves_open_at
+
+
+def _require_editor(user, application):
+    if not is_editor(user, application):
+        raise PermissionDenied
+
+
+# --- Dashboard --------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    return render(
+        request,
+        "applications/dashboard.html",
+        {
+            "title": _("Mes candidatures"),
+            "rows": reads.dashboard_rows(request.user),
+            "organisations": list(reads.organisations_of(request.user)),
+            "invitations": list(reads.pending_invitations(request.user)),
+            "open_waves": bool(waves_open_at()),
+        },
+    )
+
+
+# --- Organisations ----------------------------------------------------------------------------
+
+
+@login_required
+def organisation_new(request):
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = organisation_create(user=request.user, data=form.cleaned_data)
+        messages.success(request, _("Organisation « %(name)s » créée.") % {"name": organisation.name})
+        return redirect(request.GET.get("next") if _safe_next(request) else organisation.get_absolute_url())
+    return render(
+        request, "applications/organisation_form.html", {"title": _("Nouvelle organisation"), "form": form}
+    )
+
+
+def _safe_next(request) -> bool:
+    target = request.GET.get("next", "")
+    return target.startswith("/candidatures/") and "//" not in target
+
+
+@login_required
+def organisation_edit(request, pk):
+    organisation = reads.get_organisation_for(request.user, pk)
+    if not organisation.memberships.filter(user=request.user).exists():
+        raise PermissionDenied
+    initial = {name: getattr(organisation, name) for name in OrganisationForm.base_fields}
+    form = OrganisationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        organisation_update(organisation=organisation, user=request.user, data=form.cleaned_data)
+        messages.success(request, _("Organisation enregistrée."))
+        return redirect(organisation.get_absolute_url())
+    return render(
+        request,
+        "applications/organisation_form.html",
+        {"title": _("Modifier l'organisation"), "form": form, "organisation": organisation},
+    )
+
+
+@login_required
+def organisation_detail(request, pk):
+    organisation = reads.get_organisation_for(request.user, pk)
+    return render(
+        request,
+        "applications/organisation_detail.html",
+        {
+            "title": organisation.name,
+            "organisation": organisation,
+            "applications": list(reads.organisation_applications(request.user, organisation)),
+            "is_member": organisation.memberships.filter(user=request.user).exists(),
+        },
+    )
+
+
+# --- Letter of intent -------------------------------------------------------------------------
+
+
+@login_required
+def letter_new(request):
+    waves = waves_open_at()
+    form = NewLetterForm(request.POST or None, waves=waves)
+    if request.method == "POST" and form.is_valid():
+        wave = form.cleaned_data["wave"]
+        if not wave.accepts_letters():
+            form.add_error("wave", _("Cette vague n'accepte plus de lettre d'intention."))
+        else:
+            organisations = list(reads.organisations_of(request.user))
+            lead = next((o for o in organisations if o.is_higher_education), None)
+            application = letter_create(user=request.user, wave=wave, lead_organisation=lead)
+            messages.success(request, _("Brouillon créé. Complétez la lettre d'intention puis déposez-la."))
+            return redirect("applications:letter_edit", pk=application.pk)
+    return render(
+        request,
+        "applications/letter_new.html",
+        {
+            "title": _("Nouvelle lettre d'intention"),
+            "form": form,
+            "waves": waves,
+            "has_organisation": reads.organisations_of(request.user).exists(),
+        },
+    )
+
+
+def _letter_context(application, form, formset, problems=None):
+    return {
+        "title": _("Lettre d'intention"),
+        "application": application,
+        "form": form,
+        "formset": formset,
+        "current_letter": application.documents.filter(kind=Document.Kind.LETTER, is_current=True).first(),
+        "problems": problems or [],
+        "call": application.wave.call,
+    }
+
+
+def _letter_forms(application, user, data=None, files=None):
+    initial = {
+        name: getattr(application, name) for name in LetterForm.base_fields if hasattr(application, name)
+    }
+    initial.update(
+        version=application.version,
+        actions=list(application.actions.all()),
+        components=list(application.components.all()),
+        lead_organisation=application.lead_organisation_id,
+    )
+    initial.pop("letter", None)
+    form = LetterForm(data, files, initial=initial, application=application, user=user)
+    # Bound, the rows are compared with nothing: an unchanged partner row must still count
+    # (a formset skips the validation of extra rows equal to their initial values).
+    formset = PartnerFormSet(
+        data, initial=None if data is not None else partner_initial(application), prefix="partners"
+    )
+    return form, formset
+
+
+@login_required
+def letter_edit(request, pk):
+    application = get_application_for(request.user, pk)
+    _require_editor(request.user, application)
+    if application.state != State.LI_DRAFT:
+        messages.info(request, _("La lettre d'intention n'est plus modifiable à cet état."))
+        return redirect(application.get_absolute_url())
+    if request.method != "POST":
+        form, formset = _letter_forms(application, request.user)
+        return render(request, "applications/letter_form.html", _letter_context(application, form, formset))
+
+    form, formset = _letter_forms(application, request.user, request.POST, request.FILES)
+    valid = form.is_valid()
+    valid = formset.is_valid() and valid
+    posted_version = form.cleaned_data.get("version") if hasattr(form, "cleaned_data") else None
+    if posted_version is not None and posted_version != application.version:
+        messages.error(request, ConflictError.message)
+        return render(
+            request, "applications/letter_form.html", _letter_context(application, form, formset), status=409
+        )
+
+    # A letter that passed its checks is kept even if another field is wrong: no second upload.
+    uploaded = request.FILES.get("letter")
+    if uploaded and "letter" not in form.errors:
+        document_store(
+            application=application,
+            kind=Document.Kind.LETTER,
+            uploaded_file=uploaded,
+            user=request.user,
+            page_count=form.letter_page_count,
+        )
+        if not valid:
+            messages.info(
+                request, _("La lettre « %(name)s » a bien été enregistrée.") % {"name": uploaded.name}
+            )
+    if not valid:
+        messages.error(request, _("Le formulaire contient des erreurs : corrigez les champs signalés."))
+        return render(
+            request, "applications/letter_form.html", _letter_context(application, form, formset), status=400
+        )
+
+    try:
+        letter_save(
+            application=application,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            fields=form.letter_fields(),
+            actions=form.cleaned_data["actions"],
+            components=form.cleaned_data["components"],
+            partners=[p for p in (f.partner() for f in formset.forms) if p],
+        )
+    except ConflictError:
+        messages.error(request, ConflictError.message)
+        return render(
+            request, "applications/letter_form.html", _letter_context(application, form, formset), status=409
+        )
+    except TransitionError as error:
+        messages.error(request, error.message)
+        return redirect(application.get_absolute_url())
+
+    if "submit" not in request.POST:
+        problems = letter_problems(application)
+        messages.success(request, _("Brouillon enregistré."))
+        if problems:
+            messages.warning(
+                request,
+                _("À compléter avant le dépôt : %(items)s")
+                % {"items": " ; ".join(str(message) for _field, message in problems)},
+            )
+        return redirect("applications:letter_edit", pk=application.pk)
+
+    problems = letter_problems(application)
+    if not problems:
+        try:
+            submission = letter_submit(application=application, user=request.user)
+        except TransitionError as error:
+            messages.error(request, error.message)
+            return redirect("applications:letter_edit", pk=application.pk)
+        messages.success(
+            request,
+            _("Lettre d'intention déposée sous la référence %(ref)s.")
+            % {"ref": submission.application.reference},
+        )
+        return redirect("applications:receipt", pk=application.pk, submission_id=submission.pk)
+
+    # Saved as a draft; show what stops the submission next to the fields, input as typed.
+    data = request.POST.copy()
+    data["version"] = str(application.version)
+    form, formset = _letter_forms(application, request.user, data)
+    form.is_valid()
+    formset.is_valid()
+    for field, message in problems:
+        form.add_error(field if field in form.fields else None, message)
+    messages.error(
+        request, _("Votre brouillon est enregistré, mais la lettre ne peut pas encore être déposée.")
+    )
+    return render(
+        request,
+        "applications/letter_form.html",
+        _letter_context(application, form, formset, problems),
+        status=400,
+    )
+
+
+@login_required
+def detail(request, pk):
+    application = get_application_for(request.user, pk)
+    submissions = list(application.submissions.order_by("-submitted_at", "-id"))
+    editor = is_editor(request.user, application)
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "title": str(application),
+            "application": application,
+            "submissions": submissions,
+            "documents": list(
+                application.documents.filter(is_current=True, message__isnull=True).select_related("partner")
+            ),
+            "partners": list(application.partners.select_related("organisation")),
+            "actions": list(application.actions.all()),
+            "components": list(application.components.all()),
+            "is_editor": editor,
+            "is_owner": application.owner_id == request.user.pk,
+            "can_edit_letter": editor and application.state == State.LI_DRAFT,
+            "can_withdraw": application.owner_id == request.user.pk
+            and application.state in State.open_states(),
+            "dossier_url": reverse("applications:dossier", args=[application.pk]),
+            "messages_url": reverse("applications:messages", args=[application.pk]),
+            "problems": letter_problems(application) if application.state == State.LI_DRAFT else [],
+        },
+    )
+
+
+@login_required
+def history(request, pk):
+    application = get_application_for(request.user, pk)
+    for_staff = roles.may(request.user, "screen_letters")
+    return render(
+        request,
+        "applications/history.html",
+        {
+            "title": _("Historique"),
+            "application": application,
+            "events": reads.application_history(application, for_staff=for_staff),
+        },
+    )
+
+
+@login_required
+def receipt(request, pk, submission_id):
+    application = get_application_for(request.user, pk)
+    submission = get_object_or_404(Submission, pk=submission_id, application=application)
+    snapshot = submission.snapshot
+    letter = next((d for d in snapshot.get("documents", []) if d["kind"] == Document.Kind.LETTER), None)
+    return render(
+        request,
+        "applications/receipt.html",
+        {
+            "title": _("Accusé de dépôt"),
+            "application": application,
+            "submission": submission,
+            "snapshot": snapshot,
+            "letter": letter,
+            "pdf_ready": submission_pdf_is_ready(submission, verify=False),
+        },
+    )
+
+
+@login_required
+def document_download(request, pk, doc_id):
+    application = get_application_for(request.user, pk)
+    return document_response(get_object_or_404(Document, pk=doc_id, application=application))
+
+
+# --- Co-editors -------------------------------------------------------------------------------
+
+
+@login_required
+def collaborators(request, pk):
+    application = get_application_for(request.user, pk)
+    _require_editor(request.user, application)
+    is_owner = application.owner_id == request.user.pk
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST":
+        if not is_owner:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                collaborator_invite(
+                    application=application, email=form.cleaned_data["email"], invited_by=request.user
+                )
+            except CollaborationError as error:
+                form.add_error("email", error.message)
+            else:
+                messages.success(
+                    request, _("Invitation envoyée à %(email)s.") % {"email": form.cleaned_data["email"]}
+                )
+                return redirect("applications:collaborators", pk=application.pk)
+    return render(
+        request,
+        "applications/collaborators.html",
+        {
+            "title": _("Co-éditeurs"),
+            "application": application,
+            "collaborators": list(application.collaborators.select_related("user").order_by("invited_at")),
+            "form": form,
+            "is_owner": is_owner,
+        },
+    )
+
+
+@login_required
+@require_POST
+def collaborator_delete(request, pk, collaborator_id):
+    application = get_application_for(request.user, pk)
+    collaborator = get_object_or_404(Collaborator, pk=collaborator_id, application=application)
+    try:
+        collaborator_remove(collaborator=collaborator, user=request.user)
+    except CollaborationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("%(email)s ne co-édite plus cette candidature.") % {"email": collaborator.email}
+        )
+    return redirect("applications:collaborators", pk=application.pk)
+
+
+@login_required
+def invitation(request, token):
+    collaborator = (
+        Collaborator.objects.select_related("application", "invited_by").filter(token=token).first()
+    )
+    if collaborator is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            collaborator_accept(token=token, user=request.user)
+        except CollaborationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Vous co-éditez désormais cette candidature."))
+            return redirect(collaborator.application.get_absolute_url())
+    return render(
+        request,
+        "applications/invitation.html",
+        {"title": _("Invitation à co-éditer une candidature"), "collaborator": collaborator},
+    )
+
+
+# --- Withdrawal -------------------------------------------------------------------------------
+
+
+@login_required
+def withdraw(request, pk):
+    application = get_application_for(request.user, pk)
+    if application.owner_id != request.user.pk:
+        raise PermissionDenied
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_withdraw(application=application, user=request.user, note=form.cleaned_data["note"])
+        except TransitionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("La candidature a été retirée."))
+        return redirect(application.get_absolute_url())
+    return render(
+        request,
+        "applications/withdraw.html",
+        {"title": _("Retirer la candidature"), "application": application, "form": form},
+    )

@@ -1,0 +1,316 @@
+"""Programme managers' screening pages, under /instruction/: the list of letters, the detail of
+an application and the actions taken on it. Every page requires the `screen_letters`
+capability; state changes are POST only and go through `screening_services`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from applications.downloads import document_response
+from applications.errors import TransitionError
+from applications.filters import ScreeningFilter
+from applications.forms.staff import (
+    CorrectionForm,
+    ExtensionForm,
+    GoForm,
+    MessageForm,
+    NoGoForm,
+    StaffNoteForm,
+)
+from applications.models import Document
+from applications.selectors.access import ApplicationAccess, application_access_for
+from applications.selectors.staff import format_deadline, screening_applications, screening_detail_context
+from applications.services import messages as message_services
+from applications.services import screening as screening_services
+from applications.states import State
+from cma_portal import roles
+from cma_portal.csv_export import csv_cell, csv_response
+
+PAGE_SIZE = 25
+SORTABLE = (  # lazy: the labels follow the visitor's language
+    ("reference", gettext_lazy("Référence")),
+    ("title", gettext_lazy("Titre")),
+    ("state", gettext_lazy("État")),
+    ("submitted", gettext_lazy("Déposée le")),
+    ("deadline", gettext_lazy("Date limite du dossier")),
+)
+
+
+def _require(user, capability: str = "screen_letters") -> None:
+    """List pages (no application yet): the capability alone."""
+    if not roles.may(user, capability):
+        raise PermissionDenied
+
+
+def _staff_access(request, pk, capability: str = "screen_letters") -> ApplicationAccess:
+    """The application and what this user may do with it; 403 without `capability`."""
+    _require(request.user)
+    access = application_access_for(request.user, pk, staff_only=True)
+    if not access.may(capability):
+        raise PermissionDenied
+    return access
+
+
+def _staff_application(request, pk, capability: str = "screen_letters"):
+    return _staff_access(request, pk, capability).application
+
+
+def _sort_columns(request) -> list[dict]:
+    """Header links: a click sorts by the column, a second click reverses it."""
+    current = request.GET.get("o", "")
+    columns = []
+    for key, label in SORTABLE:
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["o"] = f"-{key}" if current == key else key
+        direction = "ascending" if current == key else "descending" if current == f"-{key}" else ""
+        columns.append({"key": key, "label": label, "url": f"?{params.urlencode()}", "sort": direction})
+    return columns
+
+
+@login_required
+@require_GET
+def letters(request):
+    _require(request.user)
+    filterset = ScreeningFilter(request.GET or None, queryset=screening_applications())
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    export_params = request.GET.copy()
+    export_params.pop("page", None)
+    return render(
+        request,
+        "applications/staff/letters.html",
+        {
+            "title": _("Instruction des lettres d'intention"),
+            "filter": filterset,
+            "page_obj": page,
+            "columns": _sort_columns(request),
+            "export_query": export_params.urlencode(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def letters_export(request):
+    """The filtered list as CSV (semicolon separated, UTF-8 with BOM for spreadsheets)."""
+    _require(request.user)
+    _require(request.user, "export")
+    filterset = ScreeningFilter(request.GET or None, queryset=screening_applications())
+    return csv_response(_letter_rows(filterset.qs), "lettres-intention.csv")
+
+
+def _letter_rows(applications):
+    yield [
+        _("Référence"),
+        _("Titre"),
+        _("Acronyme"),
+        _("État"),
+        _("Vague"),
+        _("Actions"),
+        _("Établissement porteur"),
+        _("Région"),
+        _("Nature"),
+        _("Déposée le"),
+        _("Date limite du dossier"),
+        _("Aide demandée estimée (€)"),
+    ]
+    for application in applications:
+        org = application.lead_organisation
+        submitted = application.letter_submitted_at
+        yield [
+            csv_cell(v)
+            for v in (
+                application.reference,
+                application.title,
+                application.acronym,
+                application.get_state_display(),
+                application.wave.name,
+                ", ".join(str(a.number) for a in application.actions.all()),
+                org.name if org else "",
+                org.get_region_display() if org else "",
+                org.get_kind_display() if org else "",
+                timezone.localtime(submitted).strftime("%d/%m/%Y %H:%M") if submitted else "",
+                format_deadline(application.dossier_deadline),
+                application.estimated_aid_requested,
+            )
+        ]
+
+
+def _render_detail(request, application, status=200, **forms):
+    access = application_access_for(request.user, application.pk, staff_only=True)
+    context = {
+        "title": _("Candidature %(reference)s") % {"reference": application.display_reference},
+        "application": application,
+        "State": State,
+        # What to offer comes from the workflow table (transitions this user may apply now).
+        "can_screen": any(access.may(name) for name in ("request_correction", "go", "no_go")),
+        "can_extend": access.may("extend_deadline") and application.state == State.DOSSIER_DRAFT,
+        "correction_form": forms.get("correction_form") or CorrectionForm(prefix="correction"),
+        "go_form": forms.get("go_form") or GoForm(prefix="go"),
+        "no_go_form": forms.get("no_go_form") or NoGoForm(prefix="nogo"),
+        "extension_form": forms.get("extension_form")
+        or ExtensionForm(prefix="extension", current_deadline=application.dossier_deadline),
+        "note_form": forms.get("note_form") or StaffNoteForm(prefix="note"),
+        "message_form": forms.get("message_form") or MessageForm(prefix="message"),
+        "staff_side": True,
+        "dossier_deadline_date": format_deadline(application.dossier_deadline),
+        **screening_detail_context(application),
+    }
+    return render(request, "applications/staff/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def detail(request, pk):
+    application = _staff_application(request, pk)
+    return _render_detail(request, application)
+
+
+def _act(request, application, form, form_name: str, act, success, anchor: str = ""):
+    """The common course of the action views below: invalid input re-renders the page with
+    `form` under `form_name` (400); else `act(cleaned_data)` runs, a refusal of the workflow is
+    shown on the page, and `success` (a text, or a function of what `act` returned) is."""
+    if not form.is_valid():
+        return _render_detail(request, application, status=400, **{form_name: form})
+    try:
+        result = act(form.cleaned_data)
+    except TransitionError as error:
+        messages.error(request, str(error.message))
+        return redirect("instruction:detail", pk=application.pk)
+    messages.success(request, success(result) if callable(success) else success)
+    return redirect(reverse("instruction:detail", args=[application.pk]) + anchor)
+
+
+@login_required
+@require_POST
+def request_correction(request, pk):
+    application = _staff_application(request, pk)
+    return _act(
+        request,
+        application,
+        CorrectionForm(request.POST, prefix="correction"),
+        "correction_form",
+        act=lambda data: screening_services.letter_request_correction(
+            application=application, actor=request.user, message=data["message"]
+        ),
+        success=_("La demande de correction a été envoyée au porteur."),
+    )
+
+
+@login_required
+@require_POST
+def go(request, pk):
+    application = _staff_application(request, pk, "decide")
+    return _act(
+        request,
+        application,
+        GoForm(request.POST, prefix="go"),
+        "go_form",
+        act=lambda data: screening_services.letter_go(
+            application=application, actor=request.user, note=data["note"]
+        ),
+        success=lambda updated: (
+            _(
+                "GO enregistré. Le dossier complet est attendu au plus tard le %(date)s à 23:59 (heure de Paris)."
+            )
+            % {"date": format_deadline(updated.dossier_deadline)}
+        ),
+    )
+
+
+@login_required
+@require_POST
+def no_go(request, pk):
+    application = _staff_application(request, pk, "decide")
+    return _act(
+        request,
+        application,
+        NoGoForm(request.POST, prefix="nogo"),
+        "no_go_form",
+        act=lambda data: screening_services.letter_no_go(
+            application=application, actor=request.user, reasons=data["reasons"]
+        ),
+        success=_("NO GO enregistré ; le porteur en a été informé avec vos motifs."),
+    )
+
+
+@login_required
+@require_POST
+def extend_deadline(request, pk):
+    application = _staff_application(request, pk, "extend_deadline")
+    return _act(
+        request,
+        application,
+        ExtensionForm(request.POST, prefix="extension", current_deadline=application.dossier_deadline),
+        "extension_form",
+        act=lambda data: screening_services.application_extend_deadline(
+            application=application, new_date=data["new_date"], reason=data["reason"], actor=request.user
+        ),
+        success=lambda updated: (
+            _(
+                "Délai prolongé : le dossier complet est attendu au plus tard le %(date)s à 23:59 (heure de Paris)."
+            )
+            % {"date": format_deadline(updated.dossier_deadline)}
+        ),
+    )
+
+
+@login_required
+@require_POST
+def add_note(request, pk):
+    application = _staff_application(request, pk)
+    return _act(
+        request,
+        application,
+        StaffNoteForm(request.POST, prefix="note"),
+        "note_form",
+        act=lambda data: screening_services.staff_note_add(
+            application=application, author=request.user, body=data["body"]
+        ),
+        success=_("Note interne enregistrée."),
+        anchor="#notes",
+    )
+
+
+@login_required
+@require_POST
+def post_message(request, pk):
+    application = _staff_application(request, pk)
+    return _act(
+        request,
+        application,
+        MessageForm(request.POST, request.FILES, prefix="message"),
+        "message_form",
+        act=lambda data: message_services.message_post(
+            application=application,
+            author=request.user,
+            body=data["body"],
+            attachments=data["attachments"],
+            as_staff=True,
+        ),
+        success=_("Message envoyé au porteur."),
+        anchor="#messages",
+    )
+
+
+@login_required
+@require_GET
+def document(request, pk, document_pk):
+    """Any document of the application, message attachments included, for staff."""
+    application = _staff_application(request, pk)
+    try:
+        doc = application.documents.get(pk=document_pk)
+    except Document.DoesNotExist:
+        raise Http404 from None
+    return document_response(doc)

@@ -1,1 +1,0 @@
-"""Administrators' and programme managers' steering pages (/pilotage/)."""

@@ -1,0 +1,165 @@
+"""Writes of the steering pages: staff invitations, roles, deactivation, editable pages.
+Every function is keyword-only, atomic and audited."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cma_portal import roles
+from cma_portal.audit import audit_record
+from cma_portal.emails import queue_email
+from cma_portal.models import Invitation, SitePage, User
+from waves.deadlines import PARIS
+
+INVITATION_VALIDITY = timedelta(days=14)
+INVITABLE_ROLES = (roles.REVIEWER, roles.PROGRAMME_MANAGER)
+
+
+class PilotageError(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@transaction.atomic
+def invitation_create(*, actor, email: str, role: str, actions, at: datetime | None = None) -> Invitation:
+    """Invite `email` to the staff with `role`. Side effects: audit "invitation_created"; the
+    invitation email on commit."""
+    at = at or timezone.now()
+    if role not in INVITABLE_ROLES:
+        raise PilotageError(_("Rôle inconnu."))
+    invitation = Invitation.objects.create(
+        email=email.strip().lower(), role=role, invited_by=actor, expires_at=at + INVITATION_VALIDITY
+    )
+    invitation.actions.set(actions)
+    numbers = sorted(a.number for a in actions)
+    audit_record(
+        actor=actor,
+        verb="invitation_created",
+        obj=invitation,
+        data={"email": invitation.email, "role": role, "actions": numbers},
+    )
+    queue_email(
+        recipients=[invitation.email],
+        template="staff_invitation",
+        context={
+            "role_label": str(invitation.get_role_display()),
+            "actions": ", ".join(str(n) for n in numbers),
+            "accept_path": reverse("profile:invitation", args=[invitation.token]),
+            "expires_at": invitation.expires_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M"),
+        },
+    )
+    return invitation
+
+
+def _set_reviewer_actions(*, user, actions, actor) -> bool:
+    """Hand the covered actions to the reviews app when it offers the hook; False otherwise
+    (the actions then stay recorded on the invitation)."""
+    try:
+        from reviews.services.grids import reviewer_set_actions
+    except ImportError:
+        return False
+    reviewer_set_actions(user=user, actions=actions, actor=actor)
+    return True
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User, at: datetime | None = None) -> Invitation:
+    """`user` accepts: receives the role (reviewers: their covered actions). Exactly once: the
+    invitation row is claimed with a conditional UPDATE. Side effects: audit "invitation_accepted"
+    and "role_granted"."""
+    at = at or timezone.now()
+    if invitation.email.lower() != user.email.lower():
+        raise PilotageError(
+            _("Cette invitation a été envoyée à une autre adresse : connectez-vous avec l'adresse invitée.")
+        )
+    claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, expires_at__gt=at).update(
+        accepted_at=at, accepted_by=user
+    )
+    if not claimed:
+        raise PilotageError(_("Cette invitation a déjà été utilisée ou a expiré."))
+    invitation.refresh_from_db()
+    roles.grant_role(user, invitation.role)
+    actions = list(invitation.actions.all())
+    delegated = False
+    if invitation.role == roles.REVIEWER:
+        delegated = _set_reviewer_actions(user=user, actions=actions, actor=invitation.invited_by)
+    audit_record(actor=user, verb="invitation_accepted", obj=invitation, data={"role": invitation.role})
+    audit_record(
+        actor=user,
+        verb="role_granted",
+        obj=user,
+        data={
+            "role": invitation.role,
+            "actions": sorted(a.number for a in actions),
+            "actions_in_reviews": delegated,
+            "invitation": invitation.pk,
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
+def user_set_roles(*, user: User, staff_roles: set[str], actor) -> User:
+    """Make `user`'s staff roles exactly `staff_roles`. An administrator cannot remove their own
+    administrator role (nobody would be left to give it back). Side effects: audit
+    "roles_changed"."""
+    staff_roles = set(staff_roles) & set(roles.STAFF_ROLES)
+    current = set(user.groups.filter(name__in=roles.STAFF_ROLES).values_list("name", flat=True))
+    if user.pk == actor.pk and roles.ADMINISTRATOR in current and roles.ADMINISTRATOR not in staff_roles:
+        raise PilotageError(_("Vous ne pouvez pas retirer votre propre rôle d'administrateur·rice."))
+    for role in staff_roles - current:
+        roles.grant_role(user, role)
+    for role in current - staff_roles:
+        roles.revoke_role(user, role)
+    if staff_roles != current:
+        audit_record(
+            actor=actor,
+            verb="roles_changed",
+            obj=user,
+            data={"from": sorted(current), "to": sorted(staff_roles)},
+        )
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, user: User, active: bool, actor) -> User:
+    """Deactivate (or reactivate) an account. Submissions and applications stay untouched.
+    Side effects: audit "user_deactivated" / "user_reactivated"."""
+    if user.pk == actor.pk and not active:
+        raise PilotageError(_("Vous ne pouvez pas désactiver votre propre compte."))
+    if user.is_active == active:
+        return user
+    User.objects.filter(pk=user.pk).update(is_active=active)
+    user.is_active = active
+    audit_record(actor=actor, verb="user_reactivated" if active else "user_deactivated", obj=user)
+    return user
+
+
+@transaction.atomic
+def site_page_update(
+    *,
+    page: SitePage,
+    actor,
+    title_fr: str,
+    title_en: str,
+    body_fr: str,
+    body_en: str,
+    at: datetime | None = None,
+) -> SitePage:
+    """Edit an editable page. Side effects: audit "site_page_updated" with the previous text."""
+    previous = {
+        "title_fr": page.title_fr,
+        "title_en": page.title_en,
+        "body_fr": page.body_fr,
+        "body_en": page.body_en,
+    }
+    page.title_fr, page.title_en, page.body_fr, page.body_en = title_fr, title_en, body_fr, body_en
+    page.updated_at = at or timezone.now()
+    page.updated_by = actor
+    page.save()
+    audit_record(actor=actor, verb="site_page_updated", obj=page, data={"previous": previous})
+    return page

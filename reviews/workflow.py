@@ -1,0 +1,91 @@
+"""The review side's state tables, in the shape of `applications.workflow`.
+
+- `DECISIONS`: the committee's outcome for an application under review (select, waitlist,
+  reject), rows of the application's workflow applied by
+  `applications.services.transitions.application_transition`.
+- `ASSIGNMENT_TRANSITIONS`: an assignment's life (interests declared, conflict, withdrawal).
+- `REVIEW_TRANSITIONS`: a review's life (submitted).
+
+Assignment and review rows are applied by `reviews.services.transitions.review_side_transition`.
+
+    assignment: pending ─declare_no_conflict─▶ accepted
+                pending ─declare_conflict─▶ conflicted
+                pending / accepted ─withdraw─▶ withdrawn
+    review:     draft ─submit─▶ submitted
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from applications.states import State
+from applications.workflow import STAFF, Transition
+from reviews import effects
+from reviews.models import Assignment, Review
+
+# The reviewer to whom the assignment belongs.
+REVIEWER = "reviewer"
+
+DECISIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "select",
+            (State.UNDER_REVIEW, State.WAITLISTED),
+            State.SELECTED,
+            frozenset({STAFF}),
+            effects=(effects.email_decision_notice,),
+            label=_("Retenir comme lauréat"),
+        ),
+        Transition(
+            "waitlist",
+            (State.UNDER_REVIEW,),
+            State.WAITLISTED,
+            frozenset({STAFF}),
+            effects=(effects.email_decision_notice,),
+            label=_("Placer en liste complémentaire"),
+        ),
+        Transition(
+            "reject",
+            (State.UNDER_REVIEW, State.WAITLISTED),
+            State.NOT_SELECTED,
+            frozenset({STAFF}),
+            effects=(effects.email_decision_notice,),
+            label=_("Ne pas retenir"),
+        ),
+    )
+}
+
+ASSIGNMENT_TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "declare_no_conflict",
+            (Assignment.State.PENDING,),
+            Assignment.State.ACCEPTED,
+            frozenset({REVIEWER}),
+        ),
+        Transition(
+            "declare_conflict",
+            (Assignment.State.PENDING,),
+            Assignment.State.CONFLICTED,
+            frozenset({REVIEWER}),
+        ),
+        Transition(
+            "withdraw",
+            Assignment.ACTIVE_STATES,
+            Assignment.State.WITHDRAWN,
+            frozenset({STAFF}),
+        ),
+    )
+}
+
+REVIEW_TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "submit",
+            (Review.State.DRAFT,),
+            Review.State.SUBMITTED,
+            frozenset({REVIEWER}),
+        ),
+    )
+}
