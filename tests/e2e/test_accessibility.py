@@ -169,6 +169,8 @@ def test_axe_reflow_and_error_focus_on_every_page(browser, live_server, axe_sour
                     problems.append(f"[{language} {role}] {url}: {violation}")
                 if viewport != MOBILE:
                     page.set_viewport_size(MOBILE)
+                if language == "en" and checked % 12 == 0:  # a sample for a human look
+                    save_screenshot(page, tmp_path, f"a11y-320-en-{checked:03d}.png")
                 extra_px = overflow(page)
                 if extra_px > 0:
                     wide.append(f"[{language} {role}] {url}: {extra_px}px too wide at 320")
@@ -201,7 +203,7 @@ def test_axe_reflow_and_error_focus_on_every_page(browser, live_server, axe_sour
                     problems.append(f"[{language} {role}] {url}: the error summary did not take focus")
                 for violation in axe_violations(page, axe_source):
                     problems.append(f"[{language} {role}] {url} (errors): {violation}")
-                if language == "en" and role == a11y_dataset.OWNER and "letter" in url:
+                if language == "en" and role == a11y_dataset.OWNER and "lettre" in url:
                     save_screenshot(page, tmp_path, "a11y-letter-errors-320-en.png")
                 checked += 1
             context.close()
