@@ -51,6 +51,12 @@ def submission_bundle_write(*, submission: Submission, fileobj: IO[bytes]) -> li
             document = documents.get(entry["id"])
             if document is None or not document.file:
                 continue
+            if document.scan_status == "infected":
+                # Never handed out, not even inside the archive; the manifest says why it is missing.
+                sums.append(
+                    f"-  {entry.get('original_name') or document.original_name}  (FICHIER INFECTÉ, EXCLU)"
+                )
+                continue
             name = f"pieces/{index:02d}-{safe_name(entry.get('original_name') or document.original_name)}"
             with document.file.open("rb") as source, archive.open(name, "w", force_zip64=True) as target:
                 digest = _copy(source, target)

@@ -233,6 +233,17 @@ class Document(models.Model):
     message = models.ForeignKey(
         "Message", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
+    # The virus scanner's verdict (cma_portal.uploads.ScanStatus); an infected file is never served.
+    scan_status = models.CharField(
+        _("analyse antivirus"),
+        max_length=16,
+        default="pending",
+        choices=[
+            ("pending", _("en attente")),
+            ("clean", _("sain")),
+            ("infected", _("infecté")),
+        ],
+    )
 
     class Meta:
         ordering = ["uploaded_at", "id"]

@@ -1,19 +1,24 @@
 """Checks on what applicants send: PDFs, spreadsheets, SIRET and UAI numbers.
 
 Files are judged by their content, never by their name or the browser's content type: a
-`.exe` renamed `.pdf` is refused, a real spreadsheet named oddly is accepted. Every refusal is a
+`.exe` renamed `.pdf` is refused, a real spreadsheet named oddly is accepted. Every upload path
+(letter, dossier presentation, annex, commitment letters, further documents, message
+attachments) goes through `validate_pdf`, `validate_spreadsheet` or `validate_upload`, which all
+end in `cma_portal.uploads.check_upload`: archive and PDF inspection in a bounded child process,
+macros refused unless the call allows them, ClamAV scan when it is on. Every refusal is a
 `ValidationError` with a French message naming the problem.
 """
 
 import logging
 import re
-import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from stdnum.fr import siret as stdnum_siret
+
+from cma_portal import uploads
 
 PDF_MAGIC = b"%PDF-"
 PDF_CONTENT_TYPE = "application/pdf"
@@ -57,37 +62,19 @@ def validate_size(uploaded_file) -> None:
 
 
 def validate_pdf(uploaded_file, *, max_pages: int | None) -> int:
-    """Check that `uploaded_file` is a readable, unencrypted PDF of at most `max_pages` pages
-    (None: no limit) and return its page count."""
-    from pypdf import PdfReader
-
+    """Check that `uploaded_file` is a readable, unencrypted PDF without active content, of at
+    most `max_pages` pages (None: no limit), and return its page count. The inspection runs in
+    a bounded child process and ends with the virus scan (`cma_portal.uploads`)."""
     validate_size(uploaded_file)
-    if PDF_MAGIC not in _head(uploaded_file, PDF_HEADER_WINDOW):
-        raise ValidationError(
-            _(
-                "Ce fichier n'est pas un PDF (son contenu ne commence pas comme un PDF), quel que soit son nom."
-            ),
-            code="not_pdf",
-        )
-    try:
-        reader = PdfReader(uploaded_file)
-        if reader.is_encrypted:
-            raise ValidationError(
-                _("Le PDF est chiffré ou protégé par un mot de passe ; déposez une version non protégée."),
-                code="encrypted",
-            )
-        page_count = len(reader.pages)
-    except ValidationError:
-        raise
-    except Exception:  # noqa: BLE001 — any failure to parse means the file is unusable
-        raise ValidationError(
-            _("Le PDF est endommagé ou illisible ; enregistrez-le de nouveau puis déposez-le."),
-            code="corrupt",
-        ) from None
-    finally:
-        uploaded_file.seek(0)
-    if page_count == 0:
-        raise ValidationError(_("Le PDF ne contient aucune page."), code="no_pages")
+    checked = uploads.check_upload(
+        uploaded_file,
+        accept={uploads.PDF},
+        type_code="not_pdf",
+        type_message=_(
+            "Ce fichier n'est pas un PDF (son contenu ne commence pas comme un PDF), quel que soit son nom."
+        ),
+    )
+    page_count = checked.page_count
     if max_pages is not None and page_count > max_pages:
         raise ValidationError(
             ngettext(
@@ -101,114 +88,101 @@ def validate_pdf(uploaded_file, *, max_pages: int | None) -> int:
     return page_count
 
 
-def validate_spreadsheet(uploaded_file) -> str:
-    """Accept an Excel workbook (.xlsx, .xlsm) or an OpenDocument spreadsheet (.ods), judged by
-    content; return its content type."""
+def validate_spreadsheet(uploaded_file, *, allow_macros: bool = False) -> str:
+    """Accept an Excel workbook (.xlsx, .xlsm when `allow_macros`) or an OpenDocument
+    spreadsheet (.ods), judged by content after the archive inspection; return its content
+    type."""
     validate_size(uploaded_file)
-    refused = ValidationError(
-        _(
+    checked = uploads.check_upload(
+        uploaded_file,
+        accept=uploads.SPREADSHEETS,
+        allow_macros=allow_macros,
+        type_code="not_spreadsheet",
+        type_message=_(
             "Ce fichier n'est pas un tableur reconnu : déposez un classeur Excel (.xlsx, .xlsm) "
             "ou OpenDocument (.ods)."
         ),
-        code="not_spreadsheet",
     )
-    uploaded_file.seek(0)
-    try:
-        if not zipfile.is_zipfile(uploaded_file):
-            raise refused
-        uploaded_file.seek(0)
-        with zipfile.ZipFile(uploaded_file) as archive:
-            names = set(archive.namelist())
-            if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
-                content_types = archive.read("[Content_Types].xml")
-                kind = XLSM_CONTENT_TYPE if b"macroEnabled" in content_types else XLSX_CONTENT_TYPE
-            elif "mimetype" in names and archive.read("mimetype").strip() == ODS_CONTENT_TYPE.encode():
-                if "content.xml" not in names:
-                    raise refused
-                kind = ODS_CONTENT_TYPE
-            else:
-                raise refused
-        uploaded_file.seek(0)
-        if kind == ODS_CONTENT_TYPE:
-            from odf.opendocument import load
+    return checked.content_type
 
-            load(uploaded_file)
-        else:
-            from openpyxl import load_workbook
 
-            workbook = load_workbook(uploaded_file, read_only=True)
-            workbook.close()
-    except ValidationError:
-        raise
-    except Exception:  # noqa: BLE001 — a zip that the spreadsheet readers cannot open
+def validate_upload(
+    uploaded_file,
+    *,
+    accept: set[str],
+    type_message: str,
+    max_pages: int | None = None,
+    allow_macros: bool = False,
+) -> uploads.CheckedUpload:
+    """The one check for uploads that take several kinds (further documents, message
+    attachments): content type among `accept` (read from the bytes), each kind inspected as
+    the dedicated slots inspect it, PDFs of at most `max_pages` pages, then the virus scan."""
+    validate_size(uploaded_file)
+    checked = uploads.check_upload(
+        uploaded_file, accept=accept, allow_macros=allow_macros, type_message=type_message
+    )
+    if checked.content_type == PDF_CONTENT_TYPE and max_pages is not None and checked.page_count > max_pages:
         raise ValidationError(
-            _("Le tableur est endommagé ou illisible ; enregistrez-le de nouveau puis déposez-le."),
-            code="corrupt_spreadsheet",
-        ) from None
-    finally:
-        uploaded_file.seek(0)
-    return kind
+            ngettext(
+                "Le document compte %(count)d page ; la limite est de %(max)d pages.",
+                "Le document compte %(count)d pages ; la limite est de %(max)d pages.",
+                checked.page_count,
+            )
+            % {"count": checked.page_count, "max": max_pages},
+            code="too_many_pages",
+        )
+    return checked
+
+
+_ALL_TYPES = frozenset({PDF_CONTENT_TYPE, *uploads.SPREADSHEETS, *uploads.WORD_PROCESSING, *uploads.IMAGES})
 
 
 def recognised_content_type(uploaded_file) -> str | None:
     """The content type of a file we recognise by its bytes (never its name): PDF, PNG, JPEG,
     GIF, WebP, Excel (.xlsx, .xlsm), Word (.docx), OpenDocument (.ods, .odt); None for anything
-    else. Each upload applies its own allowlist on top of it."""
+    else, or for a file the inspection refuses. Each upload applies its own allowlist on top."""
+    checked = uploads.checked_upload(uploaded_file)
+    if checked:
+        return checked.content_type
     head = _head(uploaded_file, 16)
-    if head.startswith(PDF_MAGIC):
-        return PDF_CONTENT_TYPE
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG_CONTENT_TYPE
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG_CONTENT_TYPE
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return GIF_CONTENT_TYPE
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return WEBP_CONTENT_TYPE
-    if head.startswith(b"PK\x03\x04"):
-        return _zip_content_type(uploaded_file)
-    return None
-
-
-_ODF_CONTENT_TYPES = {ODS_CONTENT_TYPE, ODT_CONTENT_TYPE}
-
-
-def _zip_content_type(uploaded_file) -> str | None:
-    """The Office Open XML or OpenDocument type of a zip, read from its members."""
-    uploaded_file.seek(0)
-    try:
-        with zipfile.ZipFile(uploaded_file) as archive:
-            names = set(archive.namelist())
-            if "[Content_Types].xml" in names:
-                if "xl/workbook.xml" in names:
-                    macros = b"macroEnabled" in archive.read("[Content_Types].xml")
-                    return XLSM_CONTENT_TYPE if macros else XLSX_CONTENT_TYPE
-                if "word/document.xml" in names:
-                    return DOCX_CONTENT_TYPE
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-                return mimetype if mimetype in _ODF_CONTENT_TYPES else None
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
+    if not head.startswith(b"PK\x03\x04"):
+        # Never opens the file: PDFs and pictures are told by their first bytes.
+        for magic, content_type in _MAGICS:
+            if head.startswith(magic):
+                return content_type
+        if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+            return WEBP_CONTENT_TYPE
         return None
-    finally:
-        uploaded_file.seek(0)
-    return None
+    # A zip is only opened by the bounded inspection (its central directory alone can be a bomb).
+    try:
+        validate_size(uploaded_file)
+        return uploads.run_inspection(
+            uploads.read_upload(uploaded_file), accept=_ALL_TYPES, limits=uploads.Limits.from_settings()
+        )["content_type"]
+    except (ValidationError, uploads.Refused):
+        return None
+
+
+_MAGICS = [
+    (PDF_MAGIC, PDF_CONTENT_TYPE),
+    (b"\x89PNG\r\n\x1a\n", PNG_CONTENT_TYPE),
+    (b"\xff\xd8\xff", JPEG_CONTENT_TYPE),
+    (b"GIF87a", GIF_CONTENT_TYPE),
+    (b"GIF89a", GIF_CONTENT_TYPE),
+]
 
 
 def sniff_content_type(uploaded_file) -> str:
-    """The content type we vouch for, from the first bytes (never the browser's claim).
-
-    Not `recognised_content_type`: this is what `document_store` records for any kind of
-    document, with a lenient PDF header window and a full spreadsheet check; the forms that
-    accept other types pass the type they recognised."""
+    """The content type we vouch for: the verdict of the upload's inspection when it had one
+    (every form runs it), else from the first bytes; what `document_store` records."""
+    checked = uploads.checked_upload(uploaded_file)
+    if checked:
+        return checked.content_type
     head = _head(uploaded_file, PDF_HEADER_WINDOW)
-    if PDF_MAGIC in head:
+    if head.startswith(PDF_MAGIC):
         return PDF_CONTENT_TYPE
     if head.startswith(b"PK"):
-        try:
-            return validate_spreadsheet(uploaded_file)
-        except ValidationError:
-            return "application/zip"
+        return recognised_content_type(uploaded_file) or "application/zip"
     return "application/octet-stream"
 
 

@@ -203,6 +203,12 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=20 * 1024 * 1024)
+# Every upload is inspected in a child process bounded by these (cma_portal/uploads/sandbox.py).
+UPLOAD_CHECK_TIMEOUT = env.float("UPLOAD_CHECK_TIMEOUT", default=10.0)
+UPLOAD_CHECK_MEMORY_MB = env.int("UPLOAD_CHECK_MEMORY_MB", default=100)
+# ClamAV's daemon (clamd) socket; empty: no virus scan (documents stay "pending").
+CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
 
 # Email: console in development, SMTP in production (EMAIL_URL, e.g. smtp+tls://user:pw@host:587).
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -32,11 +32,17 @@ def _service_available(marker: str) -> str | None:
         return "needs Redis (set REDIS_URL)"
     if marker == "e2e" and not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         return "needs Chromium"
+    if marker == "clamav" and not (_clamd_binary() and shutil.which("sigtool")):
+        return "needs ClamAV (apt-get install clamav clamav-daemon)"
     return None
 
 
+def _clamd_binary() -> str | None:
+    return shutil.which("clamd") or next((p for p in ("/usr/sbin/clamd",) if os.path.exists(p)), None)
+
+
 def pytest_runtest_setup(item):
-    for marker in ("postgres", "redis", "worker", "e2e"):
+    for marker in ("postgres", "redis", "worker", "e2e", "clamav"):
         if item.get_closest_marker(marker):
             reason = _service_available(marker)
             if reason:
@@ -95,3 +101,50 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(scope="session")
+def clamd_socket(tmp_path_factory):
+    """A private clamd (ClamAV's daemon) for the session, whose only signature is a local one
+    built from the EICAR test file (`sigtool --md5`: no download). Yields its unix socket."""
+    import subprocess
+    import time
+
+    from cma_portal.uploads import clamav
+    from tests.hostile_files import EICAR
+
+    binary = _clamd_binary()
+    if not binary:
+        pytest.fail("clamd is not installed")
+    root = tmp_path_factory.mktemp("clamd")
+    database = root / "db"
+    database.mkdir()
+    (root / "eicar.com").write_bytes(EICAR)
+    signature = subprocess.run(
+        ["sigtool", "--md5", str(root / "eicar.com")], check=True, capture_output=True, cwd=root
+    ).stdout
+    (database / "local.hdb").write_bytes(signature)
+    socket_path = root / "clamd.sock"
+    (root / "clamd.conf").write_text(
+        f"LocalSocket {socket_path}\nDatabaseDirectory {database}\nForeground yes\n"
+        f"LogFile {root / 'clamd.log'}\nStreamMaxLength 64M\n"
+    )
+    process = subprocess.Popen([binary, "-c", str(root / "clamd.conf")], stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not clamav.ping(socket_path=str(socket_path)):
+            if process.poll() is not None or time.monotonic() > deadline:
+                log = (root / "clamd.log").read_text() if (root / "clamd.log").exists() else ""
+                pytest.fail(f"clamd did not start: {log[-2000:]}")
+            time.sleep(0.1)
+        yield str(socket_path)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture
+def clamav_on(settings, clamd_socket):
+    """The virus scanner switched on for one test (CLAMAV_SOCKET pointing at the private clamd)."""
+    settings.CLAMAV_SOCKET = clamd_socket
+    return clamd_socket

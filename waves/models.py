@@ -37,6 +37,14 @@ class Call(models.Model):
     dossier_page_limit = models.PositiveSmallIntegerField(
         _("pages maximum de la présentation du dossier"), default=15
     )
+    allow_macro_workbooks = models.BooleanField(
+        _("accepter les fichiers avec macros"),
+        default=False,
+        help_text=_(
+            "Décoché : les classeurs et documents contenant des macros (.xlsm, VBA, scripts) sont refusés "
+            "à chaque dépôt. Ne cochez que si un modèle de l'appel en exige."
+        ),
+    )
     dossier_delay_months = models.PositiveSmallIntegerField(
         _("délai de dépôt du dossier complet (mois)"), default=3
     )

@@ -76,10 +76,11 @@ class FinancialAnnexForm(DsfrBaseForm):
 
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, **kwargs)
+        self.allow_macros = application.wave.call.allow_macro_workbooks
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        validate_spreadsheet(uploaded)
+        validate_spreadsheet(uploaded, allow_macros=self.allow_macros)
         return uploaded
 
 
@@ -343,11 +344,6 @@ ALLOWED_TYPES = {
 _KIND_BY_CONTENT_TYPE = {content_type: kind for kind, content_type in ALLOWED_TYPES.items()}
 
 
-def sniff_document_type(uploaded) -> str | None:
-    """The allowlisted type of `uploaded`, read from its bytes (never from its name), or None."""
-    return _KIND_BY_CONTENT_TYPE.get(validators.recognised_content_type(uploaded))
-
-
 class FurtherDocumentForm(DsfrBaseForm):
     label = forms.CharField(label=_("Intitulé du document"), max_length=255)
     file = forms.FileField(
@@ -362,21 +358,21 @@ class FurtherDocumentForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.page_count = None
         self.detected_type = None
+        self.allow_macros = application.wave.call.allow_macro_workbooks
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        kind = sniff_document_type(uploaded)
-        if kind is None:
-            raise ValidationError(
-                _(
-                    "Ce type de fichier n'est pas accepté : déposez un PDF, un classeur (.xlsx, .xlsm, "
-                    ".ods), un texte (.docx, .odt) ou une image (.png, .jpg)."
-                )
-            )
-        if kind == "pdf":
-            self.page_count = validate_pdf(uploaded, max_pages=FURTHER_DOCUMENT_MAX_PAGES)
-        elif kind in ("xlsx", "xlsm", "ods"):
-            validate_spreadsheet(uploaded)
-        self.detected_type = kind
+        checked = validators.validate_upload(
+            uploaded,
+            accept=set(ALLOWED_TYPES.values()),
+            max_pages=FURTHER_DOCUMENT_MAX_PAGES,
+            allow_macros=self.allow_macros,
+            type_message=_(
+                "Ce type de fichier n'est pas accepté : déposez un PDF, un classeur (.xlsx, .xlsm, "
+                ".ods), un texte (.docx, .odt) ou une image (.png, .jpg)."
+            ),
+        )
+        self.page_count = checked.page_count
+        self.detected_type = _KIND_BY_CONTENT_TYPE[checked.content_type]
         uploaded.seek(0)
         return uploaded

@@ -118,6 +118,11 @@ class MessageForm(DsfrBaseForm):
         required=False,
     )
 
+    def __init__(self, *args, allow_macros: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The call's rule (Call.allow_macro_workbooks), as for every other upload of the dossier.
+        self.allow_macros = allow_macros
+
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
         if len(files) > MAX_ATTACHMENTS:
@@ -125,7 +130,7 @@ class MessageForm(DsfrBaseForm):
         errors = []
         for upload in files:
             try:
-                attachment_check(upload)
+                attachment_check(upload, allow_macros=self.allow_macros)
             except ValidationError as error:
                 errors.extend(error.messages)
         if errors:

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from applications.models import Application, ConsortiumPartner, Document
 from applications.validators import sniff_content_type
+from cma_portal import uploads
 from cma_portal.audit import audit_record
 
 # Kinds of which an application holds one current document (per partner for commitments):
@@ -71,6 +72,8 @@ def document_store(
         uploaded_by=user if getattr(user, "pk", None) else None,
         partner=partner,
         message=message,
+        # The verdict of the upload's validation; a file nobody scanned stays "pending".
+        scan_status=getattr(uploads.checked_upload(uploaded_file), "scan_status", uploads.ScanStatus.PENDING),
     )
     # The storage name comes from `document_upload_to` (random); the original name is kept apart.
     document.file.save("upload", File(uploaded_file), save=False)

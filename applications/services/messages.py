@@ -1,7 +1,8 @@
 """The message thread of an application: applicants (owner and co-editors) on one side,
 programme managers on the other, with attachments.
 
-`attachment_check` validates an uploaded file by its content (magic bytes), never by its name;
+`attachment_check` validates an uploaded file with the shared validators (content, inspection,
+macros, virus scan), never by its name;
 `message_post` stores a message and its attachments and notifies the other side.
 """
 
@@ -21,7 +22,7 @@ from applications.errors import TransitionError
 from applications.models import Application, Document, Message
 from applications.selectors.access import is_editor
 from applications.selectors.editors import application_editors
-from cma_portal import roles
+from cma_portal import roles, uploads
 from cma_portal.audit import audit_record
 from cma_portal.emails import queue_email
 
@@ -34,6 +35,7 @@ class CheckedFile:
     content_type: str
     size: int
     sha256: str
+    scan_status: str
 
 
 # What a message may carry: documents, spreadsheets and pictures, no word-processing files.
@@ -49,8 +51,10 @@ ATTACHMENT_CONTENT_TYPES = {
 }
 
 
-def attachment_check(upload) -> CheckedFile:
-    """Validate one attachment; ValidationError with a French message naming the problem."""
+def attachment_check(upload, *, allow_macros: bool = False) -> CheckedFile:
+    """Validate one attachment with the shared validators (the same inspection, macro rule and
+    virus scan as every other upload); ValidationError with a French message naming the file
+    and the problem."""
     name = getattr(upload, "name", "") or _("fichier")
     # Not `validators.validate_size`: a message carries several files, so each refusal names one.
     size = upload.size
@@ -62,26 +66,39 @@ def attachment_check(upload) -> CheckedFile:
             % {"name": name, "max": settings.MAX_UPLOAD_SIZE // (1024 * 1024)},
             code="too_large",
         )
-    content_type = validators.recognised_content_type(upload)
-    if content_type not in ATTACHMENT_CONTENT_TYPES:
-        raise ValidationError(
-            _(
-                "Le fichier « %(name)s » n'est pas d'un type accepté : seuls les PDF, les images "
-                "(PNG, JPEG, GIF, WebP) et les tableurs (XLSX, XLSM, ODS) sont acceptés."
+    checked = uploads.checked_upload(upload)
+    if checked is None or (checked.macros and not allow_macros):
+        try:
+            checked = validators.validate_upload(
+                upload,
+                accept=ATTACHMENT_CONTENT_TYPES,
+                allow_macros=allow_macros,
+                type_message=_(
+                    "Ce fichier n'est pas d'un type accepté : seuls les PDF, les images "
+                    "(PNG, JPEG, GIF, WebP) et les tableurs (XLSX, XLSM, ODS) sont acceptés."
+                ),
             )
-            % {"name": name},
-            code="type",
-        )
+        except ValidationError as error:
+            raise ValidationError(
+                _("Le fichier « %(name)s » est refusé : %(reason)s")
+                % {"name": name, "reason": error.messages[0]},
+                code=error.code,
+            ) from None
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b""):
         digest.update(chunk)
     upload.seek(0)
-    return CheckedFile(content_type=content_type, size=size, sha256=digest.hexdigest())
+    return CheckedFile(
+        content_type=checked.content_type,
+        size=size,
+        sha256=digest.hexdigest(),
+        scan_status=checked.scan_status,
+    )
 
 
 def _store_attachment(*, application: Application, message: Message, upload, author) -> Document:
-    checked = attachment_check(upload)
+    checked = attachment_check(upload, allow_macros=application.wave.call.allow_macro_workbooks)
     document = Document(
         application=application,
         message=message,
@@ -90,6 +107,7 @@ def _store_attachment(*, application: Application, message: Message, upload, aut
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
+        scan_status=checked.scan_status,
         uploaded_by=author,
     )
     upload.seek(0)

@@ -39,7 +39,12 @@ def thread(request, pk):
         return elsewhere
     status = 200
     if request.method == "POST":
-        form = MessageForm(request.POST, request.FILES, prefix="message")
+        form = MessageForm(
+            request.POST,
+            request.FILES,
+            prefix="message",
+            allow_macros=application.wave.call.allow_macro_workbooks,
+        )
         if form.is_valid():
             try:
                 message_services.message_post(

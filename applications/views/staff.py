@@ -290,7 +290,12 @@ def post_message(request, pk):
     return _act(
         request,
         application,
-        MessageForm(request.POST, request.FILES, prefix="message"),
+        MessageForm(
+            request.POST,
+            request.FILES,
+            prefix="message",
+            allow_macros=application.wave.call.allow_macro_workbooks,
+        ),
         "message_form",
         act=lambda data: message_services.message_post(
             application=application,

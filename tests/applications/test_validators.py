@@ -30,7 +30,8 @@ def test_validate_pdf_refuses_too_many_pages_naming_count_and_limit():
     [
         (b"", "empty", "vide"),
         (ff.exe_bytes(), "not_pdf", "n'est pas un PDF"),
-        (ff.corrupt_pdf_bytes(), "corrupt", "endommagé"),
+        # No %%EOF any more: refused as truncated (before, pypdf's repair mode read it).
+        (ff.corrupt_pdf_bytes(), "truncated", "endommagé"),
         (ff.zero_page_pdf_bytes(), "no_pages", "aucune page"),
     ],
 )
