@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 STACK_DATABASE_URL := postgres://postgres@127.0.0.1:5432/cma_portal
 STACK_REDIS_URL := redis://127.0.0.1:6379/0
 
-.PHONY: help venv messages migrate seed run run-stack test lint format clean bench
+.PHONY: help venv messages migrate seed run run-stack test lint format clean bench axe
 
 help:
 	@echo "make venv | messages | migrate | run | run-stack | test | lint | format | clean"
@@ -76,9 +76,24 @@ run-stack: venv messages
 	mkdir -p var
 	$(PY) -m honcho start -f Procfile.dev
 
+# --- test tools -----------------------------------------------------------------------------
+# axe-core (npm, pinned in package-lock.json) into ./node_modules, injected into Chromium by the
+# accessibility e2e tests; never served to users. Without npm the step is skipped and those
+# tests skip (CI installs npm, see .ci/run).
+AXE := node_modules/axe-core/axe.min.js
+
+axe: $(AXE)
+
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $(AXE); \
+	else \
+		echo "npm not found: accessibility (axe-core) tests will be skipped"; \
+	fi
+
 # --- checks ---------------------------------------------------------------------------------
 test: export TESTING := true
-test: venv messages
+test: venv messages axe
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run

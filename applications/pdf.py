@@ -168,7 +168,9 @@ def html_to_pdf(html: str, css: str) -> bytes:
     """WeasyPrint alone: HTML and CSS strings in, PDF bytes out."""
     from weasyprint import CSS, HTML  # imported here: loading Pango costs ~0.3 s per process
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[CSS(string=css)])
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        stylesheets=[CSS(string=css)], pdf_tags=True
+    )
 
 
 def render_snapshot_pdf(snapshot: dict, *, fingerprint: str, generated_at: datetime | None = None) -> bytes:

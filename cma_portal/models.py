@@ -196,8 +196,12 @@ class SitePage(models.Model):
         blocks = []
         for chunk in self.body.replace("\r\n", "\n").split("\n\n"):
             chunk = chunk.strip()
+            lines = [line.strip() for line in chunk.splitlines()]
             if chunk.startswith("## "):
                 blocks.append({"heading": True, "text": chunk[3:].strip()})
+            elif lines and all(line.startswith("- ") for line in lines):
+                # A bulleted list: a real <ul> for screen readers, not dashes in a paragraph.
+                blocks.append({"heading": False, "text": "", "items": [line[2:] for line in lines]})
             elif chunk:
                 blocks.append({"heading": False, "text": chunk})
         return blocks

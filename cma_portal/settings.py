@@ -399,3 +399,5 @@ if SENTRY_DSN:
         send_default_pii=False,
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
+# Forms render with django-dsfr's templates, overridable in templates/ (cma_portal/form_renderer.py).
+FORM_RENDERER = "cma_portal.form_renderer.PortalFormRenderer"

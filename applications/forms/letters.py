@@ -19,6 +19,7 @@ from applications.models import ConsortiumPartner, Organisation
 from applications.services.letters import LETTER_FIELDS
 from applications.validators import validate_pdf, validate_siret, validate_uai
 from cma_portal.form_fields import BoundedModelMultipleChoiceField, bounded_formset_kwargs
+from cma_portal.form_marks import mark_required_to_submit
 from cma_portal.formats import number as plain_grouped
 
 
@@ -191,6 +192,11 @@ class LetterForm(DsfrBaseForm):
         self.fields["letter"].help_text = _(
             "PDF non protégé, %(max)s pages au maximum. Laissez vide pour garder la lettre déjà déposée."
         ) % {"max": self.page_limit}
+        # What letter_problems asks for before submission, marked before the first attempt.
+        mark_required_to_submit(
+            self,
+            ["actions", "components", "lead_organisation", *LETTER_FIELDS, "letter"],
+        )
 
     def clean_letter(self):
         uploaded = self.cleaned_data.get("letter")
