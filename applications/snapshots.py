@@ -10,7 +10,7 @@ Schema (version 1):
   "submitted_by": {"id", "email", "name"},
   "wave": {"id", "name"}, "call": {"name", "max_aid_rate", "letter_page_limit", ...},
   "actions": [{"number", "title"}], "components": [{"code", "title"}],
-  "lead_organisation": {"id", "name", "kind", "kind_label", "siret", "uai", "region", "address"},
+  "lead_organisation": {"id", "name", "kind", "kind_label", "siret", "uai", "region", "region_label", "address"},
   "application": {"title", "acronym", "summary", "estimated_total_cost", "estimated_aid_requested",
                   "planned_duration_months", "people_trained_per_year", "audience",
                   "dossier_deadline"},
@@ -51,6 +51,7 @@ def _organisation(org) -> dict | None:
         "siret": org.siret,
         "uai": org.uai,
         "region": org.region,
+        "region_label": org.get_region_display() if org.region else "",
         "address": org.address,
     }
 
@@ -61,12 +62,21 @@ def current_documents(application: Application):
     )
 
 
-def budget_totals(application: Application) -> dict:
-    sums = application.budget_lines.aggregate(
-        eligible_cost=Sum("eligible_cost"),
-        aid_requested=Sum("aid_requested"),
-        co_financing=Sum("co_financing"),
-    )
+def budget_totals(application: Application, lines=None) -> dict:
+    """Totals of the budget; from `lines` when the caller has them loaded (no query)."""
+    if lines is not None:
+        sums = {
+            field: sum((getattr(line, field) or Decimal("0") for line in lines), Decimal("0"))
+            if lines
+            else None
+            for field in ("eligible_cost", "aid_requested", "co_financing")
+        }
+    else:
+        sums = application.budget_lines.aggregate(
+            eligible_cost=Sum("eligible_cost"),
+            aid_requested=Sum("aid_requested"),
+            co_financing=Sum("co_financing"),
+        )
     eligible = sums["eligible_cost"] or Decimal("0")
     aid = sums["aid_requested"] or Decimal("0")
     rate = (aid / eligible * 100).quantize(Decimal("0.01")) if eligible else Decimal("0")
@@ -91,7 +101,11 @@ def build_snapshot(
         "kind": kind,
         "reference": reference,
         "submitted_at": submitted_at.isoformat(),
-        "submitted_by": {"id": submitted_by.pk, "email": submitted_by.email, "name": str(submitted_by)},
+        "submitted_by": {
+            "id": submitted_by.pk,
+            "email": submitted_by.email,
+            "name": submitted_by.get_full_name() or submitted_by.email,
+        },
         "wave": {"id": application.wave_id, "name": application.wave.name_fr},
         "call": {
             "name": call.name_fr,

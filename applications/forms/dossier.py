@@ -15,13 +15,12 @@ from applications.forms.letters import EuroField
 from applications.models import (
     Application,
     BudgetLine,
-    ConsortiumPartner,
     Milestone,
-    Organisation,
     TrainingTarget,
 )
 from applications.selectors.dossier import project_months, project_years
 from applications.validators import validate_pdf, validate_spreadsheet
+from cma_portal.form_fields import bounded_formset_kwargs
 
 # A signed commitment letter is short; the limit only keeps whole dossiers out of this slot.
 COMMITMENT_PAGE_LIMIT = 10
@@ -48,7 +47,7 @@ class DsfrModelForm(DsfrBaseForm, forms.ModelForm):
 class VersionForm(DsfrBaseForm):
     """The application's version the page was displayed with (optimistic concurrency)."""
 
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=1, max_value=2_147_483_647, widget=forms.HiddenInput)
 
 
 class PresentationForm(DsfrBaseForm):
@@ -87,38 +86,6 @@ class FinancialAnnexForm(DsfrBaseForm):
 # Consortium ---------------------------------------------------------------------------------
 
 
-class PartnerForm(DsfrModelForm):
-    commitment = forms.FileField(
-        label=_("Lettre d'engagement signée (PDF)"),
-        required=False,
-        help_text=_("Laissez vide pour conserver la lettre déjà déposée."),
-    )
-
-    class Meta:
-        model = ConsortiumPartner
-        fields = ["organisation", "role", "contribution"]
-        widgets = {"contribution": forms.Textarea(attrs={"rows": 2})}
-
-    def __init__(self, *args, application: Application, organisation_choices, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.application = application
-        # A static list shared by every form of the formset: rendering N forms costs no query.
-        self.fields["organisation"].choices = organisation_choices
-        self.page_count = None
-
-    def clean_organisation(self):
-        organisation = self.cleaned_data["organisation"]
-        if organisation and organisation.pk == self.application.lead_organisation_id:
-            raise ValidationError(_("L'établissement porteur ne peut pas être aussi partenaire."))
-        return organisation
-
-    def clean_commitment(self):
-        uploaded = self.cleaned_data.get("commitment")
-        if uploaded:
-            self.page_count = validate_pdf(uploaded, max_pages=COMMITMENT_PAGE_LIMIT)
-        return uploaded
-
-
 class RowsFormSet(BaseModelFormSet):
     """A formset of rows; `kept_forms` are the rows that will be saved (neither blank extras
     nor marked for deletion)."""
@@ -132,29 +99,11 @@ class RowsFormSet(BaseModelFormSet):
             yield form
 
 
-class BasePartnerFormSet(RowsFormSet):
-    def clean(self):
-        super().clean()
-        seen = set()
-        for form in self.kept_forms():
-            organisation = form.cleaned_data.get("organisation")
-            if organisation is None:
-                continue
-            if organisation.pk in seen:
-                form.add_error("organisation", _("Cette organisation figure déjà parmi les partenaires."))
-            seen.add(organisation.pk)
-
-
-PartnerFormSet = modelformset_factory(
-    ConsortiumPartner, form=PartnerForm, formset=BasePartnerFormSet, extra=1, can_delete=True
-)
-
-
-def organisation_choices(application: Application) -> list[tuple]:
-    orgs = Organisation.objects.exclude(pk=application.lead_organisation_id).order_by("name")
-    return [("", "---------")] + [
-        (o.pk, f"{o.name} ({o.get_kind_display()})") for o in orgs.only("pk", "name", "kind")
-    ]
+def rows_formset(model, form, formset, *, extra, max_forms):
+    """A model formset of rows that refuses (and never builds) more than `max_forms` rows."""
+    return modelformset_factory(
+        model, form=form, formset=formset, extra=extra, can_delete=True, **bounded_formset_kwargs(max_forms)
+    )
 
 
 # Budget -------------------------------------------------------------------------------------
@@ -249,16 +198,14 @@ class BaseBudgetFormSet(BaseDossierFormSet):
             )
 
 
-BudgetFormSet = modelformset_factory(
-    BudgetLine, form=BudgetLineForm, formset=BaseBudgetFormSet, extra=3, can_delete=True
-)
+BudgetFormSet = rows_formset(BudgetLine, BudgetLineForm, BaseBudgetFormSet, extra=3, max_forms=40)
 
 
 # Training targets and milestones ------------------------------------------------------------
 
 
 class TrainingTargetForm(DsfrModelForm):
-    year = forms.IntegerField(label=_("Année civile"))
+    year = forms.IntegerField(label=_("Année civile"), min_value=2000, max_value=2100)
 
     class Meta:
         model = TrainingTarget
@@ -296,9 +243,7 @@ class BaseTrainingFormSet(BaseDossierFormSet):
             seen.add(key)
 
 
-TrainingFormSet = modelformset_factory(
-    TrainingTarget, form=TrainingTargetForm, formset=BaseTrainingFormSet, extra=2, can_delete=True
-)
+TrainingFormSet = rows_formset(TrainingTarget, TrainingTargetForm, BaseTrainingFormSet, extra=2, max_forms=40)
 
 
 class MilestoneForm(DsfrModelForm):
@@ -324,9 +269,7 @@ class MilestoneForm(DsfrModelForm):
         return month
 
 
-MilestoneFormSet = modelformset_factory(
-    Milestone, form=MilestoneForm, formset=BaseDossierFormSet, extra=2, can_delete=True
-)
+MilestoneFormSet = rows_formset(Milestone, MilestoneForm, BaseDossierFormSet, extra=2, max_forms=40)
 
 
 # Further documents --------------------------------------------------------------------------

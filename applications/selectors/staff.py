@@ -5,8 +5,6 @@ from datetime import datetime
 from django.db.models import Prefetch, QuerySet
 
 from applications.models import Application, Document, Message, Submission
-from applications.states import State
-from applications.workflow import TRANSITIONS
 from cma_portal.audit import audit_events_for
 from waves.deadlines import PARIS
 
@@ -28,10 +26,15 @@ def screening_applications() -> QuerySet[Application]:
 def screening_detail_context(application: Application) -> dict:
     """Everything the staff detail page shows about `application`, fetched in a fixed number
     of queries."""
-    documents = list(
-        application.documents.filter(message__isnull=True)
-        .select_related("partner__organisation", "uploaded_by")
-        .order_by("-is_current", "kind", "uploaded_at", "id")
+    # One query for the dossier's documents and the messages' attachments.
+    every_document = list(
+        application.documents.select_related("partner__organisation", "uploaded_by").order_by(
+            "uploaded_at", "id"
+        )
+    )
+    documents = sorted(
+        (d for d in every_document if d.message_id is None),
+        key=lambda d: (not d.is_current, d.kind, d.uploaded_at, d.id),
     )
     return {
         "actions": list(application.actions.order_by("number")),
@@ -45,31 +48,33 @@ def screening_detail_context(application: Application) -> dict:
         ),
         "events": _labelled(audit_events_for(application).order_by("-created_at", "-id")),
         "staff_notes": list(application.staff_notes.select_related("author").order_by("-created_at", "-id")),
-        "thread_messages": thread_messages(application),
+        "thread_messages": thread_messages(application, documents=every_document),
         "collaborators": list(application.collaborators.select_related("user")),
     }
 
 
 def _labelled(events) -> list:
-    """Audit events with French labels for their transition and states."""
-    labelled = []
-    for event in events:
-        transition = TRANSITIONS.get((event.data or {}).get("transition", ""))
-        event.transition_label = transition.label if transition else ""
-        event.from_label = (
-            State(event.from_state).label if event.from_state in State.values else event.from_state
-        )
-        event.to_label = State(event.to_state).label if event.to_state in State.values else event.to_state
-        new_deadline = (event.data or {}).get("new_deadline")
-        event.new_deadline_date = (
-            format_deadline(datetime.fromisoformat(new_deadline)) if new_deadline else ""
-        )
-        labelled.append(event)
-    return labelled
+    """Audit events with their label, details and sentence in the reader's language."""
+    from applications.selectors.history import described
+
+    return described(events)
 
 
-def thread_messages(application: Application) -> list[Message]:
-    """The message thread of `application`, oldest first, with authors and attachments."""
+def thread_messages(application: Application, documents: list[Document] | None = None) -> list[Message]:
+    """The message thread of `application`, oldest first, with authors and attachments (taken
+    from `documents`, every document of the application, when the caller has them loaded)."""
+    if documents is not None:
+        thread = list(application.messages.select_related("author"))
+        by_message: dict[int, list[Document]] = {}
+        for document in documents:  # already in (uploaded_at, id) order
+            if document.message_id is not None:
+                by_message.setdefault(document.message_id, []).append(document)
+        for message in thread:
+            attachments = message.attachments.all()
+            attachments._result_cache = by_message.get(message.pk, [])
+            attachments._prefetch_done = True
+            message._prefetched_objects_cache = {"attachments": attachments}
+        return thread
     return list(
         application.messages.select_related("author").prefetch_related(
             Prefetch("attachments", queryset=Document.objects.order_by("uploaded_at", "id"))

@@ -1,19 +1,20 @@
 """Programme managers' pages (/instruction/selection/) and administrators' grids
 (/pilotage/grilles/). Function views; state changes are POST only and call `services`."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from actions.models import Action
 from applications.models import Application
+from applications.states import State
 from cma_portal import roles
-from reviews import exports, selectors
+from cma_portal.pagination import paginate, query_without_paging, row_url_prefix
+from reviews import exports, listing, selectors
 from reviews.errors import ReviewError
 from reviews.filters import DossierFilter
 from reviews.forms import (
@@ -27,6 +28,7 @@ from reviews.forms import (
     PublishForm,
     end_of_day,
 )
+from reviews.funding import funding_for_page
 from reviews.models import Assignment, Decision
 from reviews.services import grids as grid_services
 from reviews.services.assignments import (
@@ -36,7 +38,6 @@ from reviews.services.assignments import (
     default_due_at,
 )
 from reviews.services.decisions import decision_record, decisions_publish, decisions_record_bulk
-from waves.models import Wave
 
 
 def _require(request, capability):
@@ -51,26 +52,27 @@ def _require(request, capability):
 def dossiers(request):
     _require(request, "assign_reviewers")
     filterset = DossierFilter(request.GET or None, queryset=selectors.selection_dossiers())
-    rows = list(filterset.qs) if filterset.is_bound else list(selectors.selection_dossiers())
-    threshold = settings.REVIEW_DISAGREEMENT_THRESHOLD
-    for row in rows:
-        spread = (row.score_max - row.score_min) if row.score_max is not None else None
-        row.spread = spread
-        row.disagreement = bool(spread is not None and row.reviews_submitted > 1 and spread > threshold)
-        # A conflict sends the dossier back to the programme manager until it has its reviewers.
-        row.needs_reassignment = row.has_conflict and row.reviewers_active < settings.REVIEWS_PER_DOSSIER
-    initial_wave = Wave.objects.order_by("-opens_at").first()
+    page = paginate(request, filterset.qs if filterset.is_bound else selectors.selection_dossiers())
+    rows = page.object_list = list(page.object_list)
+    listing.decorate_selection_rows(rows)
+    waves, actions = listing.waves_and_actions()
+    auto_form = AutoAssignForm(
+        initial={"wave": waves[0] if waves else None, "due_on": default_due_at().date(), "per_dossier": 2}
+    )
+    listing.share_choices((auto_form,), waves, actions)
+    filter_html = listing.filter_html(filterset, waves, actions)
     return render(
         request,
         "reviews/dossiers.html",
         {
             "title": _("Évaluation et sélection des dossiers"),
             "filter": filterset,
+            "filter_html": filter_html,
             "rows": rows,
-            "query": request.GET.urlencode(),
-            "auto_form": AutoAssignForm(
-                initial={"wave": initial_wave, "due_on": default_due_at().date(), "per_dossier": 2}
-            ),
+            "page_obj": page,
+            "dossier_prefix": row_url_prefix("selection:dossier"),
+            "query": query_without_paging(request),
+            "auto_form": auto_form,
         },
     )
 
@@ -79,13 +81,17 @@ def dossiers(request):
 def dossier(request, pk):
     _require(request, "assign_reviewers")
     application = selectors.get_dossier_for_staff(request.user, pk)
+    return _dossier_page(request, application)
+
+
+def _dossier_page(request, application, *, assign_form=None, decision_form=None, status=200):
+    """The dossier page; a refused form comes back bound, with what the user typed."""
     assignments = selectors.dossier_assignments(application)
-    ranking = selectors.wave_ranking(application.wave)
-    row = next((r for r in ranking.rows if r.application.pk == application.pk), None)
+    standing = selectors.dossier_standing(application)
     for item in assignments:
         review = getattr(item, "review", None)
-        item.corrected = ranking.stats.corrected.get(review.pk) if review is not None else None
-    decision = Decision.objects.filter(application=application).first()
+        item.corrected = standing.stats.corrected.get(review.pk) if review is not None else None
+    decision = getattr(application, "decision", None)
     return render(
         request,
         "reviews/dossier.html",
@@ -93,14 +99,16 @@ def dossier(request, pk):
             "title": application.title,
             "application": application,
             "assignments": assignments,
-            "aggregate": row.aggregate if row else None,
-            "rank": row.rank if row else None,
+            "aggregate": standing.aggregate,
+            "rank": standing.rank,
             "decision": decision,
-            "assign_form": ManualAssignForm(initial={"due_on": default_due_at().date()}),
-            "decision_form": DecisionForm(
+            "assign_form": assign_form or ManualAssignForm(initial={"due_on": default_due_at().date()}),
+            "decision_form": decision_form
+            or DecisionForm(
                 initial={"aid_granted": application.estimated_aid_requested} if not decision else None
             ),
         },
+        status=status,
     )
 
 
@@ -120,11 +128,13 @@ def assign(request, pk):
             )
         except ReviewError as error:
             messages.error(request, error.message)
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("Évaluateur·rice désigné·e et prévenu·e par courriel."))
+            return redirect("selection:dossier", pk=application.pk)
     else:
         messages.error(request, _("Affectation impossible : %(errors)s") % {"errors": _errors(form)})
-    return redirect("selection:dossier", pk=application.pk)
+    return _dossier_page(request, application, assign_form=form, status=400)
 
 
 @login_required
@@ -182,11 +192,17 @@ def _errors(form) -> str:
 @login_required
 def ranking(request):
     _require(request, "decide")
-    waves = list(Wave.objects.order_by("-opens_at"))
+    waves, actions = listing.waves_and_actions()
     wave = next((w for w in waves if str(w.pk) == request.GET.get("wave")), waves[0] if waves else None)
-    actions = list(Action.objects.all())
     action = next((a for a in actions if str(a.pk) == request.GET.get("action")), None)
-    result = selectors.wave_ranking(wave, action) if wave else None
+    # Ranked over the whole wave (severity correction, totals, the funding line); only the
+    # page's rows are loaded and shown.
+    result, page = listing.ranking_page(request, wave, action) if wave else (None, paginate(request, []))
+    publish_form = PublishForm(initial={"wave": wave}) if wave else None
+    if publish_form:
+        listing.share_choices((publish_form,), waves, actions)
+    envelope = wave.budget_envelope if wave else None
+    funding, funding_total, line_on_top = funding_for_page(result.rows if result else [], page, envelope)
     return render(
         request,
         "reviews/ranking.html",
@@ -197,8 +213,14 @@ def ranking(request):
             "actions": actions,
             "action": action,
             "ranking": result,
+            "page_obj": page,
+            "dossier_prefix": row_url_prefix("selection:dossier"),
+            "funding": funding,
+            "envelope": envelope,
+            "funding_total": funding_total,
+            "line_on_top": line_on_top,
             "bulk_form": BulkDecisionForm(),
-            "publish_form": PublishForm(initial={"wave": wave}) if wave else None,
+            "publish_form": publish_form,
         },
     )
 
@@ -220,12 +242,14 @@ def decide(request, pk):
             )
         except ReviewError as error:
             messages.error(request, error.message)
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("Décision enregistrée ; le porteur est prévenu par courriel."))
             return redirect("selection:dossier", pk=application.pk)
     else:
         messages.error(request, _("Décision non enregistrée : %(errors)s") % {"errors": _errors(form)})
-    return redirect("selection:dossier", pk=application.pk)
+    # Refused: the page again, with the reasons and the amount as typed.
+    return _dossier_page(request, application, decision_form=form, status=400)
 
 
 @login_required
@@ -262,16 +286,39 @@ def decide_bulk(request):
 @login_required
 @require_POST
 def publish(request):
+    """POST without `confirm`: the confirmation page (who will be published, for how much);
+    POST with `confirm`: publish."""
     _require(request, "decide")
     form = PublishForm(request.POST)
-    if form.is_valid():
-        count = decisions_publish(wave=form.cleaned_data["wave"], actor=request.user)
-        messages.success(
-            request, _("%(count)s lauréat(s) publié(s) sur la page publique.") % {"count": count}
-        )
-    else:
+    if not form.is_valid():
         messages.error(request, _("Vague inconnue."))
-    return redirect("selection:ranking")
+        return redirect("selection:ranking")
+    wave = form.cleaned_data["wave"]
+    if not request.POST.get("confirm"):
+        laureates = list(
+            Decision.objects.filter(
+                application__wave=wave,
+                application__state=State.SELECTED,
+                outcome=Decision.Outcome.SELECTED,
+                published_at__isnull=True,
+            )
+            .select_related("application__lead_organisation")
+            .order_by("application__reference")
+        )
+        return render(
+            request,
+            "reviews/publish_confirm.html",
+            {
+                "title": _("Publier les lauréats"),
+                "wave": wave,
+                "laureates": laureates,
+                "total": sum((d.aid_granted or 0 for d in laureates), 0),
+                "form": form,
+            },
+        )
+    count = decisions_publish(wave=wave, actor=request.user)
+    messages.success(request, _("%(count)s lauréat(s) publié(s) sur la page publique.") % {"count": count})
+    return redirect(reverse("selection:ranking") + f"?wave={wave.pk}")
 
 
 # ---------------------------------------------------------------- exports

@@ -9,6 +9,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from actions.models import Action
@@ -42,9 +43,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--applications", type=int, default=0, help="Extra applications for benchmarks.")
+        parser.add_argument(
+            "--verbose",
+            action="store_true",
+            help="Also print the emails the demo data sends (console backend).",
+        )
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # The demo sends ~30 emails; printed, they bury the table of accounts. They are kept in
+        # memory unless asked for, and the table is printed last, after the commit sent them.
+        verbose = options["verbose"] or options["verbosity"] >= 2
+        backend = settings.EMAIL_BACKEND if verbose else "django.core.mail.backends.locmem.EmailBackend"
+        with override_settings(EMAIL_BACKEND=backend):
+            with transaction.atomic():
+                self._seed(options)
+        if not verbose:
+            self.stdout.write(
+                "Courriels de démonstration non affichés (relancez avec --verbose pour les voir)."
+            )
+        self._print_accounts()
+
+    def _seed(self, options):
         users = {}
         for email, first, last, role in DEMO_USERS:
             user, created = User.objects.get_or_create(
@@ -84,6 +103,7 @@ class Command(BaseCommand):
 
         self._seed_applications(users, wave, options["applications"])
 
+    def _print_accounts(self):
         if settings.DEBUG:
             self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD})")
             for email, _first, _last, role in DEMO_USERS:
@@ -100,4 +120,19 @@ class Command(BaseCommand):
             users=users, wave=wave, extra=extra, stdout=self.stdout, decide=review_demo.decide
         )
         review_demo.seed(users=users, wave=wave, stdout=self.stdout)
+        if extra:
+            import time
+
+            from reviews.demo_bulk import seed_bulk_reviews
+
+            started = time.perf_counter()
+            made = seed_bulk_reviews(
+                count=extra,
+                demo_reviewer=users.get("evaluateur@demo.cma.fr"),
+                manager=users.get("charge@demo.cma.fr"),
+            )
+            self.stdout.write(
+                f"Banc d'essai : {made} affectation(s) avec évaluation transmise "
+                f"({time.perf_counter() - started:.1f} s)."
+            )
         grant_demo.seed(users=users, stdout=self.stdout)
