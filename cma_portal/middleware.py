@@ -100,6 +100,7 @@ class StaffSessionIdleMiddleware:
     recorded time also ends a session whose backend would keep it longer (signed cookies)."""
 
     SESSION_KEY = "cma_staff_last_activity"
+    STAMP_EVERY = 60  # seconds
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -121,6 +122,9 @@ class StaffSessionIdleMiddleware:
                     % {"minutes": timeout // 60},
                 )
                 return redirect_to_login(request.get_full_path())
-            request.session[self.SESSION_KEY] = now
-            request.session.set_expiry(timeout)
+            # One session write a minute at most, not one per request: the timeout then holds to
+            # within a minute, and a page view costs no session UPDATE.
+            if not isinstance(last, int) or now - last >= self.STAMP_EVERY:
+                request.session[self.SESSION_KEY] = now
+                request.session.set_expiry(timeout)
         return self.get_response(request)

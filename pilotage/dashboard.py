@@ -12,7 +12,7 @@ from django.utils import timezone
 from actions.models import Action
 from applications.models import Application, TrainingTarget
 from applications.states import State
-from grants.selectors.dashboard import Outcomes, programme_outcomes
+from grants.selectors.dashboard import Outcomes, programme_outcomes_cached
 from waves.models import Call, Wave
 
 ZERO = Decimal("0")
@@ -179,5 +179,5 @@ def build_dashboard(*, now: datetime | None = None) -> Dashboard:
             board.deadlines.append({"at": closes, "kind": "wave", "label": wave.name, "object": wave})
     board.deadlines.sort(key=lambda d: d["at"])
     board.reviews_overdue = reviews_overdue(now)
-    board.outcomes = programme_outcomes(call=call, today=timezone.localtime(now).date())
+    board.outcomes = programme_outcomes_cached(call=call, today=timezone.localtime(now).date())
     return board

@@ -46,9 +46,17 @@ def world():
 
 def _queries(client, user, url, params=None) -> tuple[int, str]:
     client.force_login(user)
+    # The first request of a session stamps it (staff idle timeout, once a minute): measure a
+    # page view in a session already under way.
+    client.get(url, params or {})
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, params or {})
     assert response.status_code == 200, url
+    import os
+
+    if os.environ.get("SHOW_QUERIES"):
+        for q in ctx.captured_queries:
+            print("Q:", q["sql"][:160])
     return len(ctx), response.content.decode()
 
 

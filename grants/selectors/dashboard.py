@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 
 from applications.models import TrainingTarget
@@ -118,3 +119,23 @@ def _money_by(key: str) -> list[dict]:
         {"key": k, "committed": committed.get(k, ZERO), "paid": paid.get(k, ZERO)}
         for k in sorted(set(committed) | set(paid), key=lambda v: (v is None, str(v)))
     ]
+
+
+# The outcomes block reads every laureate's reports and payments in 15 grouped queries; the
+# dashboard serves it from the cache (a minute at most), and every grant state change
+# (`grant_transition`) starts a new generation on commit, so an accepted report shows at once.
+OUTCOMES_TTL = 60
+GENERATION_KEY = "grants:outcomes:generation"
+
+
+def outcomes_generation_bump() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def programme_outcomes_cached(*, call, today: date) -> Outcomes:
+    generation = cache.get(GENERATION_KEY, 0)
+    key = f"grants:outcomes:{generation}:{call.pk if call else 0}:{today.isoformat()}"
+    return cache.get_or_set(key, lambda: programme_outcomes(call=call, today=today), OUTCOMES_TTL)

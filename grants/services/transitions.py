@@ -17,6 +17,7 @@ from applications.workflow import Transition
 from cma_portal.audit import audit_record
 from grants.errors import GrantError
 from grants.models import Agreement, Instalment, Report
+from grants.selectors.dashboard import outcomes_generation_bump
 
 
 def application_of(obj: models.Model):
@@ -73,6 +74,9 @@ def grant_transition(
         "object_id": locked.pk,
         **(data or {}),
     }
+    # The programme dashboard's outcomes change with every grant step.
+    outcomes_generation_bump()
+    transaction.on_commit(outcomes_generation_bump)
     audit_record(
         actor=actor,
         verb="grant_transition",
