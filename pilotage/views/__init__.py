@@ -1,0 +1,1 @@
+"""Administrators' steering pages, one module per concept: dashboard, waves, users, pages."""
