@@ -137,6 +137,14 @@ class Application(models.Model):
     dossier_deadline = models.DateTimeField(_("date limite du dossier complet"), null=True, blank=True)
     go_decided_at = models.DateTimeField(_("date du GO"), null=True, blank=True)
     decision_note = models.TextField(_("motifs et recommandations"), blank=True)
+    resubmission_of = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resubmissions",
+        verbose_name=_("redépôt de"),
+    )
 
     # Final decision
     aid_granted = models.DecimalField(

@@ -157,6 +157,7 @@ POLICY: dict[str, Rule] = {
         POST, {OWNER}, refused_by_service=frozenset({COEDITOR, *SCREENERS})
     ),
     "applications:withdraw": rule(FORM, {OWNER}),
+    "applications:resubmit": rule(FORM, {OWNER}),
     # The decision letter: the application's editors and screeners.
     "laureates:letter": rule(PAGE, EDITORS | SCREENERS),
     # Screening (/instruction/): programme managers and administrators.

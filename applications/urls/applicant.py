@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from applications.views import applicant as views
+from applications.views import resubmission
 
 app_name = "applications"
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
         name="collaborator_delete",
     ),
     path("<int:pk>/retirer/", views.withdraw, name="withdraw"),
+    path("<int:pk>/redeposer/", resubmission.resubmit, name="resubmit"),
     path("<int:pk>/dossier/", include("applications.urls.dossier")),
     path("<int:pk>/messages/", include("applications.urls.messages")),
 ]
