@@ -440,3 +440,6 @@ class Reminder(models.Model):
                 fields=["kind", "target_type", "target_id", "due_at"], name="unique_reminder"
             )
         ]
+
+
+from applications.models_bulk import BulkMessage  # noqa: E402, F401  (model registered with the app)

@@ -163,6 +163,7 @@ POLICY: dict[str, Rule] = {
     # Screening (/instruction/): programme managers and administrators.
     "instruction:letters": rule(PAGE, SCREENERS),
     "instruction:letters_export": rule(PAGE, SCREENERS),
+    "instruction:bulk_message": rule(FORM, SCREENERS),
     "instruction:detail": rule(PAGE, SCREENERS),
     "instruction:document": rule(PAGE, SCREENERS),
     "instruction:request_correction": rule(POST, SCREENERS),
