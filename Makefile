@@ -2,6 +2,7 @@
 #   make run        embedded mode: SQLite, eager tasks, console emails, demo data
 #   make run-stack  PostgreSQL + Redis, with web, Celery worker and beat under honcho
 #   make test       lint, format check, migrations check, pytest (PYTEST_ARGS="..." to pass options)
+#   make bench      load benchmark on the local PostgreSQL and Redis (BENCH_ARGS="..."; docs/performance.md)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -17,7 +18,7 @@ PYTEST_ARGS ?=
 STACK_DATABASE_URL := postgres://postgres@127.0.0.1:5432/cma_portal
 STACK_REDIS_URL := redis://127.0.0.1:6379/0
 
-.PHONY: help venv messages migrate seed run run-stack test lint format clean
+.PHONY: help venv messages migrate seed run run-stack test lint format clean bench
 
 help:
 	@echo "make venv | messages | migrate | run | run-stack | test | lint | format | clean"
@@ -73,6 +74,13 @@ test: venv messages
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# --- benchmark ------------------------------------------------------------------------------
+# Its own database (cma_bench), gunicorn with production settings, wrk (installed if missing).
+BENCH_ARGS ?=
+bench: venv messages
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: venv
 	$(PY) -m ruff check .

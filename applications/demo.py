@@ -7,7 +7,7 @@ for benchmarks (bulk_create, no documents).
 """
 
 import io
-import random
+import time
 from datetime import timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import Action, ActionComponent
+from applications.demo_bulk import seed_bulk
 from applications.models import (
     Application,
     BudgetLine,
@@ -284,70 +285,6 @@ def _seed_one(spec, *, wave, lead, partner_org, owner, co_editor, manager, now, 
     return True
 
 
-def _seed_extra(count: int, *, wave, lead, now) -> int:
-    """`count` more applications for benchmarks, in bulk: states and deadlines spread over the
-    next 90 days."""
-    from cma_portal.models import User
-
-    existing = Application.objects.filter(acronym__startswith="BENCH-").count()
-    missing = max(0, count - existing)
-    if not missing:
-        return 0
-    owners = []
-    for index in range(20):
-        user, _ = User.objects.get_or_create(
-            email=f"banc-{index:02d}@demo.cma.fr",
-            defaults={"first_name": "Banc", "last_name": f"{index:02d}"},
-        )
-        owners.append(user)
-    Membership.objects.bulk_create(
-        [Membership(organisation=lead, user=u) for u in owners], ignore_conflicts=True
-    )
-    states = [
-        State.LI_DRAFT,
-        State.LI_SUBMITTED,
-        State.DOSSIER_DRAFT,
-        State.DOSSIER_SUBMITTED,
-        State.UNDER_REVIEW,
-    ]
-    rng = random.Random(2026)  # noqa: S311 — reproducible demo figures, not secrets
-    year = timezone.localdate().year
-    rows = []
-    for offset in range(missing):
-        number = existing + offset + 1
-        state = states[number % len(states)]
-        submitted = state != State.LI_DRAFT
-        rows.append(
-            Application(
-                wave=wave,
-                owner=owners[number % len(owners)],
-                lead_organisation=lead,
-                state=state,
-                reference=f"CMA-SN-{year}-B{number:05d}" if submitted else None,
-                title=f"Projet de banc d'essai {number}",
-                acronym=f"BENCH-{number:05d}",
-                summary="Candidature générée pour les mesures de performance.",
-                estimated_total_cost=Decimal(rng.randrange(300, 3000) * 1000),
-                estimated_aid_requested=Decimal(rng.randrange(100, 200) * 1000),
-                planned_duration_months=rng.choice([24, 36, 48, 60]),
-                people_trained_per_year=rng.randrange(50, 500),
-                audience="Étudiants",
-                letter_submitted_at=now - timedelta(days=rng.randrange(1, 60)) if submitted else None,
-                dossier_deadline=now + timedelta(days=rng.randrange(1, 91))
-                if state == State.DOSSIER_DRAFT
-                else None,
-            )
-        )
-    created = Application.objects.bulk_create(rows, batch_size=500)
-    actions = list(Action.objects.order_by("number"))
-    through = Application.actions.through
-    through.objects.bulk_create(
-        [through(application_id=a.pk, action_id=actions[i % len(actions)].pk) for i, a in enumerate(created)],
-        batch_size=1000,
-    )
-    return len(created)
-
-
 @transaction.atomic
 def seed(*, users, wave, extra, stdout, decide=None):
     """Create the demo applications (idempotent): one per state of the workflow, owned by the
@@ -373,9 +310,11 @@ def seed(*, users, wave, extra, stdout, decide=None):
             now=now,
             decide=decide,
         )
-    bench = _seed_extra(extra, wave=wave, lead=lead, now=now) if extra else 0
+    started = time.perf_counter()
+    bench = seed_bulk(extra, wave=wave, applicant=owner, now=now) if extra else 0
+    bulk_seconds = time.perf_counter() - started
     total = Application.objects.filter(owner=owner, acronym__startswith="DEMO-").count()
     stdout.write(
         f"Candidatures de démonstration : {created} créées, {total} au total (un état par étape) ; "
-        f"{bench} candidatures supplémentaires pour les mesures."
+        f"{bench} candidatures supplémentaires pour les mesures ({bulk_seconds:.1f} s)."
     )

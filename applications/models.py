@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.indexes import LIST_INDEXES
 from applications.states import State
 
 
@@ -164,7 +165,7 @@ class Application(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("candidature")
         verbose_name_plural = _("candidatures")
-        indexes = [models.Index(fields=["state", "dossier_deadline"])]
+        indexes = [models.Index(fields=["state", "dossier_deadline"]), *LIST_INDEXES]
 
     def __str__(self):
         label = self.acronym or self.title or _("Brouillon")

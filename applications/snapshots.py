@@ -61,12 +61,21 @@ def current_documents(application: Application):
     )
 
 
-def budget_totals(application: Application) -> dict:
-    sums = application.budget_lines.aggregate(
-        eligible_cost=Sum("eligible_cost"),
-        aid_requested=Sum("aid_requested"),
-        co_financing=Sum("co_financing"),
-    )
+def budget_totals(application: Application, lines=None) -> dict:
+    """Totals of the budget; from `lines` when the caller has them loaded (no query)."""
+    if lines is not None:
+        sums = {
+            field: sum((getattr(line, field) or Decimal("0") for line in lines), Decimal("0"))
+            if lines
+            else None
+            for field in ("eligible_cost", "aid_requested", "co_financing")
+        }
+    else:
+        sums = application.budget_lines.aggregate(
+            eligible_cost=Sum("eligible_cost"),
+            aid_requested=Sum("aid_requested"),
+            co_financing=Sum("co_financing"),
+        )
     eligible = sums["eligible_cost"] or Decimal("0")
     aid = sums["aid_requested"] or Decimal("0")
     rate = (aid / eligible * 100).quantize(Decimal("0.01")) if eligible else Decimal("0")

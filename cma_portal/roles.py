@@ -46,6 +46,16 @@ def user_roles(user) -> frozenset[str]:
     return cached
 
 
+def prime(user, staff_roles: set[str], has_totp: bool) -> None:
+    """Cache on `user` the roles and TOTP flag loaded with it (see `cma_portal.auth_backends`),
+    as `user_roles` would compute them."""
+    names = set(staff_roles) | {APPLICANT}
+    if user.is_superuser:
+        names.add(ADMINISTRATOR)
+    user._cma_roles = frozenset(names) if user.is_active else frozenset()
+    user._cma_has_mfa = bool(has_totp)
+
+
 def has_role(user, role: str) -> bool:
     return role in user_roles(user)
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from actions.models import Action
+from applications.demo_bulk import PREFIX as BENCH_PREFIX
 from applications.models import Application
 from applications.states import State
 from reviews.errors import ReviewError
@@ -34,7 +35,9 @@ def seed(*, users, wave, stdout):
     due_at = timezone.now() + timedelta(days=21)
     count = 0
     # Submitted dossiers are left for the programme manager to assign in the demo.
-    for application in Application.objects.filter(wave=wave, state=State.UNDER_REVIEW).order_by("id"):
+    # Benchmark rows (`seed_demo --applications N`) get theirs in bulk from `reviews.demo_bulk`.
+    demo = Application.objects.filter(wave=wave).exclude(acronym__startswith=BENCH_PREFIX)
+    for application in demo.filter(state=State.UNDER_REVIEW).order_by("id"):
         for index, reviewer in enumerate(reviewers):
             assignment = Assignment.objects.filter(application=application, reviewer=reviewer).first()
             if assignment is None:
@@ -47,9 +50,9 @@ def seed(*, users, wave, stdout):
                 count += 1
             if index == 0:
                 _submit_demo_review(assignment, reviewer)
-    for application in Application.objects.filter(
-        wave=wave, state__in=(State.SELECTED, State.WAITLISTED, State.NOT_SELECTED)
-    ).exclude(decision__isnull=False):
+    for application in demo.filter(state__in=(State.SELECTED, State.WAITLISTED, State.NOT_SELECTED)).exclude(
+        decision__isnull=False
+    ):
         Decision.objects.create(
             application=application,
             outcome=application.state,

@@ -142,7 +142,11 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["application", "reviewer"], name="unique_assignment"),
         ]
-        indexes = [models.Index(fields=["reviewer", "state"])]
+        indexes = [
+            models.Index(fields=["reviewer", "state"]),
+            # The reviewer's queue, in due-date order.
+            models.Index(fields=["reviewer", "due_at", "id"], name="assignment_queue_idx"),
+        ]
 
     def __str__(self):
         return f"{self.application} → {self.reviewer}"

@@ -138,6 +138,16 @@ def _scores_qs():
     return Score.objects.select_related("criterion").order_by("criterion__order", "criterion_id")
 
 
+def review_of(assignment: Assignment) -> Review | None:
+    """The review of `assignment` with its grid and scores, or None before its first opening."""
+    return (
+        Review.objects.prefetch_related(Prefetch("scores", queryset=_scores_qs()))
+        .select_related("grid")
+        .filter(assignment=assignment)
+        .first()
+    )
+
+
 def review_with_scores(review: Review) -> Review:
     return (
         Review.objects.prefetch_related(Prefetch("scores", queryset=_scores_qs()))
@@ -213,7 +223,7 @@ def get_dossier_for_staff(user, pk: int) -> Application:
     try:
         return (
             Application.objects.filter(state__in=SELECTION_STATES)
-            .select_related("wave", "lead_organisation", "owner")
+            .select_related("wave", "lead_organisation", "owner", "decision")
             .prefetch_related("actions", "partners__organisation")
             .get(pk=pk)
         )
@@ -257,6 +267,16 @@ def wave_scores(wave_id: int) -> list[scoring.ReviewScore]:
     return [scoring.ReviewScore(pk, r, a, float(s)) for pk, r, a, s in rows if s is not None]
 
 
+def ranking_key(row):
+    agg = row.aggregate
+    return (
+        agg.corrected_mean is None,
+        -(agg.corrected_mean or 0),
+        -(agg.mean or 0),
+        row.application.reference or "",
+    )
+
+
 def wave_ranking(wave, action=None) -> Ranking:
     """Dossiers of `wave` (optionally of one action) ranked by corrected mean, then raw mean.
 
@@ -283,22 +303,65 @@ def wave_ranking(wave, action=None) -> Ranking:
         for a in applications.distinct()
     ]
 
-    def key(row):
-        agg = row.aggregate
-        return (
-            agg.corrected_mean is None,
-            -(agg.corrected_mean or 0),
-            -(agg.mean or 0),
-            row.application.reference or "",
-        )
-
-    rows.sort(key=key)
+    rows.sort(key=ranking_key)
     rank = 0
     for row in rows:
         if row.aggregate.count:
             rank += 1
             row.rank = rank
     return Ranking(rows=rows, stats=stats, threshold=threshold)
+
+
+@dataclass
+class Standing:
+    aggregate: scoring.DossierAggregate | None
+    rank: int | None
+    stats: scoring.WaveStatistics
+
+
+def dossier_standing(application: Application) -> Standing:
+    """Where `application` stands in its wave's ranking (the same aggregate and rank as
+    `wave_ranking(wave)`), from one query over the wave's submitted reviews: the dossier page
+    does not load every application of the wave to show one rank."""
+    threshold = settings.REVIEW_DISAGREEMENT_THRESHOLD
+    rows = (
+        Review.objects.filter(
+            assignment__application__wave_id=application.wave_id,
+            assignment__application__state__in=SELECTION_STATES,
+            assignment__state=Assignment.State.ACCEPTED,
+            state=Review.State.SUBMITTED,
+        )
+        .values_list(
+            "pk",
+            "assignment__reviewer_id",
+            "assignment__application_id",
+            "weighted_score",
+            "assignment__application__reference",
+        )
+        .order_by("pk")
+    )
+    scores, references = [], {}
+    for pk, reviewer_id, application_id, score, reference in rows:
+        if score is not None:
+            scores.append(scoring.ReviewScore(pk, reviewer_id, application_id, float(score)))
+            references[application_id] = reference or ""
+    stats = scoring.severity_correction(scores, min_reviews=settings.REVIEW_SEVERITY_MIN_REVIEWS)
+    by_application: dict[int, list[scoring.ReviewScore]] = defaultdict(list)
+    for s in scores:
+        by_application[s.application_id].append(s)
+    if application.pk not in by_application:
+        return Standing(None, None, stats)
+    aggregates = {
+        pk: scoring.aggregate_dossier(pk, items, stats, threshold=threshold)
+        for pk, items in by_application.items()
+    }
+
+    def key(pk):
+        agg = aggregates[pk]
+        return (agg.corrected_mean is None, -(agg.corrected_mean or 0), -(agg.mean or 0), references[pk])
+
+    ordered = sorted(aggregates, key=key)
+    return Standing(aggregates[application.pk], ordered.index(application.pk) + 1, stats)
 
 
 def grids_list() -> QuerySet[Grid]:

@@ -64,10 +64,17 @@ def _deadline(application: Application) -> tuple[datetime | None, str]:
     return None, ""
 
 
-def dashboard_rows(user, *, now: datetime | None = None) -> list[DashboardRow]:
+def dashboard_rows(user, *, now: datetime | None = None, applications=None) -> list[DashboardRow]:
+    """One row per application of `applications` (by default all of `user`'s; the dashboard
+    passes one page of them). Labels are translated once, not once per row."""
     now = now or timezone.now()
+    if applications is None:
+        applications = applicant_applications(user)
+    states = {value: str(label) for value, label in State.choices}
+    steps = {state: str(step) for state, step in NEXT_STEP.items()}
     rows = []
-    for application in applicant_applications(user):
+    for application in applications:
+        application.state_label = states.get(application.state, application.state)
         deadline, label = _deadline(application)
         days_left = None
         if deadline is not None:
@@ -78,7 +85,7 @@ def dashboard_rows(user, *, now: datetime | None = None) -> list[DashboardRow]:
                 deadline=deadline,
                 deadline_label=label,
                 days_left=days_left,
-                next_step=str(NEXT_STEP.get(application.state, "")),
+                next_step=steps.get(application.state, ""),
                 is_owner=application.owner_id == user.pk,
             )
         )

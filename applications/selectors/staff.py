@@ -28,10 +28,15 @@ def screening_applications() -> QuerySet[Application]:
 def screening_detail_context(application: Application) -> dict:
     """Everything the staff detail page shows about `application`, fetched in a fixed number
     of queries."""
-    documents = list(
-        application.documents.filter(message__isnull=True)
-        .select_related("partner__organisation", "uploaded_by")
-        .order_by("-is_current", "kind", "uploaded_at", "id")
+    # One query for the dossier's documents and the messages' attachments.
+    every_document = list(
+        application.documents.select_related("partner__organisation", "uploaded_by").order_by(
+            "uploaded_at", "id"
+        )
+    )
+    documents = sorted(
+        (d for d in every_document if d.message_id is None),
+        key=lambda d: (not d.is_current, d.kind, d.uploaded_at, d.id),
     )
     return {
         "actions": list(application.actions.order_by("number")),
@@ -45,7 +50,7 @@ def screening_detail_context(application: Application) -> dict:
         ),
         "events": _labelled(audit_events_for(application).order_by("-created_at", "-id")),
         "staff_notes": list(application.staff_notes.select_related("author").order_by("-created_at", "-id")),
-        "thread_messages": thread_messages(application),
+        "thread_messages": thread_messages(application, documents=every_document),
         "collaborators": list(application.collaborators.select_related("user")),
     }
 
@@ -68,8 +73,21 @@ def _labelled(events) -> list:
     return labelled
 
 
-def thread_messages(application: Application) -> list[Message]:
-    """The message thread of `application`, oldest first, with authors and attachments."""
+def thread_messages(application: Application, documents: list[Document] | None = None) -> list[Message]:
+    """The message thread of `application`, oldest first, with authors and attachments (taken
+    from `documents`, every document of the application, when the caller has them loaded)."""
+    if documents is not None:
+        thread = list(application.messages.select_related("author"))
+        by_message: dict[int, list[Document]] = {}
+        for document in documents:  # already in (uploaded_at, id) order
+            if document.message_id is not None:
+                by_message.setdefault(document.message_id, []).append(document)
+        for message in thread:
+            attachments = message.attachments.all()
+            attachments._result_cache = by_message.get(message.pk, [])
+            attachments._prefetch_done = True
+            message._prefetched_objects_cache = {"attachments": attachments}
+        return thread
     return list(
         application.messages.select_related("author").prefetch_related(
             Prefetch("attachments", queryset=Document.objects.order_by("uploaded_at", "id"))

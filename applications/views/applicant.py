@@ -45,6 +45,7 @@ from applications.services.people import (
 )
 from applications.states import State
 from cma_portal import roles
+from cma_portal.pagination import paginate, row_url_prefix
 from waves.selectors import waves_open_at
 
 
@@ -58,12 +59,15 @@ def _require_editor(user, application):
 
 @login_required
 def dashboard(request):
+    page = paginate(request, reads.applicant_applications(request.user))
     return render(
         request,
         "applications/dashboard.html",
         {
             "title": _("Mes candidatures"),
-            "rows": reads.dashboard_rows(request.user),
+            "rows": reads.dashboard_rows(request.user, applications=page.object_list),
+            "page_obj": page,
+            "detail_prefix": row_url_prefix("applications:detail"),
             "organisations": list(reads.organisations_of(request.user)),
             "invitations": list(reads.pending_invitations(request.user)),
             "open_waves": bool(waves_open_at()),

@@ -129,7 +129,7 @@ def _render_page(request, application: Application, *, section=None, bound_form=
     lines = list(all_forms["budget"].get_queryset())
     targets = list(all_forms["training"].get_queryset())
     milestones = list(all_forms["milestones"].get_queryset())
-    totals = budget_totals(application)
+    totals = budget_totals(application, lines=lines)
 
     commitments = {d.partner_id: d for d in documents if d.kind == Document.Kind.COMMITMENT}
     for form in partners_formset.forms:

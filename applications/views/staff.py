@@ -5,7 +5,6 @@ capability; state changes are POST only and go through `screening_services`."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from actions.models import Action
 from applications.downloads import document_response
 from applications.errors import TransitionError
 from applications.filters import ScreeningFilter
@@ -24,16 +24,20 @@ from applications.forms.staff import (
     NoGoForm,
     StaffNoteForm,
 )
-from applications.models import Document
+from applications.models import Document, Organisation
 from applications.selectors.access import ApplicationAccess, application_access_for
 from applications.selectors.staff import format_deadline, screening_applications, screening_detail_context
 from applications.services import messages as message_services
 from applications.services import screening as screening_services
 from applications.states import State
 from cma_portal import roles
-from cma_portal.csv_export import csv_cell, csv_response
+from cma_portal.choices import preload_choices
+from cma_portal.csv_export import csv_cell, csv_streaming_response
+from cma_portal.form_cache import cached_form_html
+from cma_portal.pagination import paginate, row_url_prefix
+from waves.models import Wave
 
-PAGE_SIZE = 25
+EXPORT_CHUNK = 2000
 SORTABLE = (
     ("reference", _("Référence")),
     ("title", _("Titre")),
@@ -80,9 +84,24 @@ def _sort_columns(request) -> list[dict]:
 def letters(request):
     _require(request.user)
     filterset = ScreeningFilter(request.GET or None, queryset=screening_applications())
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    page = paginate(request, filterset.qs)
+    waves = list(Wave.objects.select_related("call").order_by("-opens_at"))
+    actions = list(Action.objects.all())
+    preload_choices(filterset.form.fields["wave"], waves)
+    preload_choices(filterset.form.fields["action"], actions)
+    filter_fields = cached_form_html(
+        filterset.form,
+        "applications/staff/_filter_fields.html",
+        options=([(w.pk, str(w)) for w in waves], [(a.pk, str(a)) for a in actions]),
+    )
+    # Labels are translated once per request, not once per row.
+    states = {value: str(label) for value, label in State.choices}
+    regions = {value: str(label) for value, label in Organisation.Region.choices}
+    page.object_list = list(page.object_list)
+    for application in page.object_list:
+        application.state_label = states.get(application.state, application.state)
+        org = application.lead_organisation
+        application.region_label = regions.get(org.region, org.region) if org else ""
     export_params = request.GET.copy()
     export_params.pop("page", None)
     return render(
@@ -92,7 +111,9 @@ def letters(request):
             "title": _("Instruction des lettres d'intention"),
             "filter": filterset,
             "page_obj": page,
+            "filter_fields": filter_fields,
             "columns": _sort_columns(request),
+            "detail_prefix": row_url_prefix("instruction:detail"),
             "export_query": export_params.urlencode(),
             "now": timezone.now(),
         },
@@ -106,7 +127,7 @@ def letters_export(request):
     _require(request.user)
     _require(request.user, "export")
     filterset = ScreeningFilter(request.GET or None, queryset=screening_applications())
-    return csv_response(_letter_rows(filterset.qs), "lettres-intention.csv")
+    return csv_streaming_response(_letter_rows(filterset.qs), "lettres-intention.csv")
 
 
 def _letter_rows(applications):
@@ -124,7 +145,8 @@ def _letter_rows(applications):
         _("Date limite du dossier"),
         _("Aide demandée estimée (€)"),
     ]
-    for application in applications:
+    # Read in chunks (the actions are prefetched per chunk): memory stays flat at 100,000 rows.
+    for application in applications.iterator(chunk_size=EXPORT_CHUNK):
         org = application.lead_organisation
         submitted = application.letter_submitted_at
         yield [
@@ -146,8 +168,8 @@ def _letter_rows(applications):
         ]
 
 
-def _render_detail(request, application, status=200, **forms):
-    access = application_access_for(request.user, application.pk, staff_only=True)
+def _render_detail(request, application, status=200, access: ApplicationAccess | None = None, **forms):
+    access = access or application_access_for(request.user, application.pk, staff_only=True)
     context = {
         "title": _("Candidature %(reference)s") % {"reference": application.display_reference},
         "application": application,
@@ -172,8 +194,8 @@ def _render_detail(request, application, status=200, **forms):
 @login_required
 @require_GET
 def detail(request, pk):
-    application = _staff_application(request, pk)
-    return _render_detail(request, application)
+    access = _staff_access(request, pk, "screen_letters")
+    return _render_detail(request, access.application, access=access)
 
 
 def _act(request, application, form, form_name: str, act, success, anchor: str = ""):

@@ -15,6 +15,7 @@ from applications.downloads import document_response
 from applications.models import Document
 from applications.selectors.access import applications_visible_to
 from cma_portal import roles
+from cma_portal.pagination import paginate, row_url_prefix
 from reviews import pdf, selectors
 from reviews.errors import ReviewError
 from reviews.forms import DeclarationForm, ReviewForm
@@ -31,11 +32,17 @@ def _reviewer_only(request):
 @login_required
 def queue(request):
     _reviewer_only(request)
-    assignments = list(selectors.reviewer_queue(request.user))
+    page = paginate(request, selectors.reviewer_queue(request.user))
+    assignments = page.object_list = list(page.object_list)
     return render(
         request,
         "reviews/queue.html",
-        {"title": _("Mes évaluations"), "assignments": assignments},
+        {
+            "title": _("Mes évaluations"),
+            "assignments": assignments,
+            "page_obj": page,
+            "assignment_prefix": row_url_prefix("evaluation:assignment"),
+        },
     )
 
 
@@ -113,7 +120,8 @@ def review(request, pk):
     reviews of the dossier appear (never before)."""
     _reviewer_only(request)
     item = selectors.get_assignment_for(request.user, pk)
-    current = selectors.review_with_scores(review_start(assignment=item))
+    # An existing review is read with its scores in one go; the first opening creates it.
+    current = selectors.review_of(item) or selectors.review_with_scores(review_start(assignment=item))
     if request.method == "POST":
         if current.is_submitted:
             messages.error(

@@ -1,7 +1,6 @@
 """Programme managers' pages (/instruction/selection/) and administrators' grids
 (/pilotage/grilles/). Function views; state changes are POST only and call `services`."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from actions.models import Action
 from applications.models import Application
 from cma_portal import roles
-from reviews import exports, selectors
+from cma_portal.pagination import paginate, query_without_paging, row_url_prefix
+from reviews import exports, listing, selectors
 from reviews.errors import ReviewError
 from reviews.filters import DossierFilter
 from reviews.forms import (
@@ -27,7 +26,7 @@ from reviews.forms import (
     PublishForm,
     end_of_day,
 )
-from reviews.models import Assignment, Decision
+from reviews.models import Assignment
 from reviews.services import grids as grid_services
 from reviews.services.assignments import (
     assignment_create,
@@ -36,7 +35,6 @@ from reviews.services.assignments import (
     default_due_at,
 )
 from reviews.services.decisions import decision_record, decisions_publish, decisions_record_bulk
-from waves.models import Wave
 
 
 def _require(request, capability):
@@ -51,26 +49,27 @@ def _require(request, capability):
 def dossiers(request):
     _require(request, "assign_reviewers")
     filterset = DossierFilter(request.GET or None, queryset=selectors.selection_dossiers())
-    rows = list(filterset.qs) if filterset.is_bound else list(selectors.selection_dossiers())
-    threshold = settings.REVIEW_DISAGREEMENT_THRESHOLD
-    for row in rows:
-        spread = (row.score_max - row.score_min) if row.score_max is not None else None
-        row.spread = spread
-        row.disagreement = bool(spread is not None and row.reviews_submitted > 1 and spread > threshold)
-        # A conflict sends the dossier back to the programme manager until it has its reviewers.
-        row.needs_reassignment = row.has_conflict and row.reviewers_active < settings.REVIEWS_PER_DOSSIER
-    initial_wave = Wave.objects.order_by("-opens_at").first()
+    page = paginate(request, filterset.qs if filterset.is_bound else selectors.selection_dossiers())
+    rows = page.object_list = list(page.object_list)
+    listing.decorate_selection_rows(rows)
+    waves, actions = listing.waves_and_actions()
+    auto_form = AutoAssignForm(
+        initial={"wave": waves[0] if waves else None, "due_on": default_due_at().date(), "per_dossier": 2}
+    )
+    listing.share_choices((auto_form,), waves, actions)
+    filter_html = listing.filter_html(filterset, waves, actions)
     return render(
         request,
         "reviews/dossiers.html",
         {
             "title": _("Évaluation et sélection des dossiers"),
             "filter": filterset,
+            "filter_html": filter_html,
             "rows": rows,
-            "query": request.GET.urlencode(),
-            "auto_form": AutoAssignForm(
-                initial={"wave": initial_wave, "due_on": default_due_at().date(), "per_dossier": 2}
-            ),
+            "page_obj": page,
+            "dossier_prefix": row_url_prefix("selection:dossier"),
+            "query": query_without_paging(request),
+            "auto_form": auto_form,
         },
     )
 
@@ -80,12 +79,11 @@ def dossier(request, pk):
     _require(request, "assign_reviewers")
     application = selectors.get_dossier_for_staff(request.user, pk)
     assignments = selectors.dossier_assignments(application)
-    ranking = selectors.wave_ranking(application.wave)
-    row = next((r for r in ranking.rows if r.application.pk == application.pk), None)
+    standing = selectors.dossier_standing(application)
     for item in assignments:
         review = getattr(item, "review", None)
-        item.corrected = ranking.stats.corrected.get(review.pk) if review is not None else None
-    decision = Decision.objects.filter(application=application).first()
+        item.corrected = standing.stats.corrected.get(review.pk) if review is not None else None
+    decision = getattr(application, "decision", None)
     return render(
         request,
         "reviews/dossier.html",
@@ -93,8 +91,8 @@ def dossier(request, pk):
             "title": application.title,
             "application": application,
             "assignments": assignments,
-            "aggregate": row.aggregate if row else None,
-            "rank": row.rank if row else None,
+            "aggregate": standing.aggregate,
+            "rank": standing.rank,
             "decision": decision,
             "assign_form": ManualAssignForm(initial={"due_on": default_due_at().date()}),
             "decision_form": DecisionForm(
@@ -182,11 +180,14 @@ def _errors(form) -> str:
 @login_required
 def ranking(request):
     _require(request, "decide")
-    waves = list(Wave.objects.order_by("-opens_at"))
+    waves, actions = listing.waves_and_actions()
     wave = next((w for w in waves if str(w.pk) == request.GET.get("wave")), waves[0] if waves else None)
-    actions = list(Action.objects.all())
     action = next((a for a in actions if str(a.pk) == request.GET.get("action")), None)
-    result = selectors.wave_ranking(wave, action) if wave else None
+    # Ranked over the whole wave (severity correction, totals); only the page's rows are loaded.
+    result, page = listing.ranking_page(request, wave, action) if wave else (None, paginate(request, []))
+    publish_form = PublishForm(initial={"wave": wave}) if wave else None
+    if publish_form:
+        listing.share_choices((publish_form,), waves, actions)
     return render(
         request,
         "reviews/ranking.html",
@@ -197,8 +198,10 @@ def ranking(request):
             "actions": actions,
             "action": action,
             "ranking": result,
+            "page_obj": page,
+            "dossier_prefix": row_url_prefix("selection:dossier"),
             "bulk_form": BulkDecisionForm(),
-            "publish_form": PublishForm(initial={"wave": wave}) if wave else None,
+            "publish_form": publish_form,
         },
     )
 

@@ -209,7 +209,7 @@ def test_csv_export_of_filtered_list(manager_client):
     response = manager_client.get("/instruction/export.csv", {"region": "BRE"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    text = response.content.decode("utf-8-sig")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Hors filtre" not in text
     assert "'=HYPERLINK" in text  # neutralised formula
     assert text.splitlines()[0].startswith("Référence;Titre")

@@ -99,3 +99,18 @@ class Command(BaseCommand):
             users=users, wave=wave, extra=extra, stdout=self.stdout, decide=review_demo.decide
         )
         review_demo.seed(users=users, wave=wave, stdout=self.stdout)
+        if extra:
+            import time
+
+            from reviews.demo_bulk import seed_bulk_reviews
+
+            started = time.perf_counter()
+            made = seed_bulk_reviews(
+                count=extra,
+                demo_reviewer=users.get("evaluateur@demo.cma.fr"),
+                manager=users.get("charge@demo.cma.fr"),
+            )
+            self.stdout.write(
+                f"Banc d'essai : {made} affectation(s) avec évaluation transmise "
+                f"({time.perf_counter() - started:.1f} s)."
+            )

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0004_resubmission_of'),
+        ('applications', '0005_resubmission_of'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0003_document_scan_status'),
+        ('applications', '0004_list_indexes'),
     ]
 
     operations = [
