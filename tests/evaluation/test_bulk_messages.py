@@ -88,3 +88,20 @@ def test_sending_to_50_costs_one_audit_row_per_copy_over_a_fixed_part(client_for
 def test_the_page_lists_nothing_to_applicants(client_for):
     letter = SubmittedLetterFactory()
     assert client_for(letter.owner).get(URL).status_code == 403
+
+
+def _preview_queries(client, n):
+    wave = WaveFactory()
+    for _ in range(n):
+        SubmittedLetterFactory(wave=wave)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(f"{URL}?wave={wave.pk}", {"body": BODY, "preview": "1"})
+    assert response.status_code == 200 and response.context["preview"]["count"] == n
+    return len(ctx.captured_queries)
+
+
+def test_the_preview_costs_the_same_queries_for_1_or_50_applications(client_for, manager):
+    client = client_for(manager)
+    one, fifty = _preview_queries(client, 1), _preview_queries(client, 50)
+    print(f"bulk message preview queries: 1 application → {one}, 50 → {fifty}")
+    assert one == fifty <= 12
