@@ -31,6 +31,8 @@ RUN python -m django compilemessages --ignore=.venv --ignore=var --ignore=static
 
 USER app
 ENV MEDIA_ROOT=/data/media
+# Files go to the object store when MEDIA_STORAGE=s3 (docker-compose.yml); MEDIA_ROOT is the
+# fallback and the source of `manage.py migrate_media`.
 EXPOSE 8000
 
 # Liveness only (no database): /healthz. docker-compose.yml checks readiness with /readyz.

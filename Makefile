@@ -1,5 +1,6 @@
 # Portail CMA — developer commands. Needs only python3 (and make); see docs and DESIGN "Run modes".
-#   make run        embedded mode: SQLite, eager tasks, console emails, demo data
+#   make run        embedded mode: SQLite, eager tasks, console emails, demo data (PORT=8000), and
+#                   a Celery worker with beat on a filesystem broker for the periodic jobs (no Redis)
 #   make run-stack  PostgreSQL + Redis, with web, Celery worker and beat under honcho
 #   make test       lint, format check, migrations check, pytest (PYTEST_ARGS="..." to pass options)
 #   make bench      load benchmark on the local PostgreSQL and Redis (BENCH_ARGS="..."; docs/performance.md)
@@ -18,7 +19,7 @@ PYTEST_ARGS ?=
 STACK_DATABASE_URL := postgres://postgres@127.0.0.1:5432/cma_portal
 STACK_REDIS_URL := redis://127.0.0.1:6379/0
 
-.PHONY: help venv messages migrate seed run run-stack test lint format clean bench
+.PHONY: help venv messages migrate seed run run-stack test lint format clean bench axe
 
 help:
 	@echo "make venv | messages | migrate | run | run-stack | test | lint | format | clean"
@@ -48,8 +49,16 @@ migrate: venv
 seed: migrate
 	$(PY) manage.py seed_demo
 
+# `make run PORT=8001` when 8000 is taken.
+PORT ?= 8000
+
+# The web server and a worker with beat (Procfile.embedded): reminders, expiry, announcements
+# and every other periodic job run on their own schedule, on kombu's filesystem transport.
+run: export EMBEDDED_BROKER_DIR ?= var/broker
+run: export WEB_PORT := $(PORT)
 run: venv messages migrate seed
-	$(PY) manage.py runserver 127.0.0.1:8000
+	mkdir -p var
+	$(PY) -m honcho start -f Procfile.embedded
 
 # --- full stack -----------------------------------------------------------------------------
 # DATABASE_URL / REDIS_URL from the environment win over the defaults above.
@@ -67,9 +76,24 @@ run-stack: venv messages
 	mkdir -p var
 	$(PY) -m honcho start -f Procfile.dev
 
+# --- test tools -----------------------------------------------------------------------------
+# axe-core (npm, pinned in package-lock.json) into ./node_modules, injected into Chromium by the
+# accessibility e2e tests; never served to users. Without npm the step is skipped and those
+# tests skip (CI installs npm, see .ci/run).
+AXE := node_modules/axe-core/axe.min.js
+
+axe: $(AXE)
+
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $(AXE); \
+	else \
+		echo "npm not found: accessibility (axe-core) tests will be skipped"; \
+	fi
+
 # --- checks ---------------------------------------------------------------------------------
 test: export TESTING := true
-test: venv messages
+test: venv messages axe
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run

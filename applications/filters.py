@@ -2,6 +2,8 @@
 
 import django_filters
 from django.db.models import F, Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 from dsfr.forms import DsfrBaseForm
@@ -16,9 +18,25 @@ class FilterForm(DsfrBaseForm):
     """DSFR rendering for filter forms."""
 
 
+def _descending(label) -> str:
+    return gettext("%(label)s (décroissant)") % {"label": label}
+
+
+_descending_label = lazy(_descending, str)
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Ordering with empty values last (SQLite and PostgreSQL disagree otherwise) and the id as
     a tie-breaker, so that pages never repeat or skip a row."""
+
+    def build_choices(self, fields, labels):
+        """django-filter formats "%s (descending)" once, at import, in the default language: keep
+        the descending labels lazy so that they follow the visitor's language."""
+        choices = super().build_choices(fields, labels)
+        return [
+            (value, _descending_label(labels.get(value[1:], value[1:])) if value.startswith("-") else label)
+            for value, label in choices
+        ]
 
     def filter(self, qs, value):
         if value in EMPTY_VALUES:

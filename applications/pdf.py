@@ -168,7 +168,9 @@ def html_to_pdf(html: str, css: str) -> bytes:
     """WeasyPrint alone: HTML and CSS strings in, PDF bytes out."""
     from weasyprint import CSS, HTML  # imported here: loading Pango costs ~0.3 s per process
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[CSS(string=css)])
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        stylesheets=[CSS(string=css)], pdf_tags=True
+    )
 
 
 def render_snapshot_pdf(snapshot: dict, *, fingerprint: str, generated_at: datetime | None = None) -> bytes:
@@ -214,7 +216,7 @@ def submission_render_pdf(*, submission_id: int, force: bool = False) -> Submiss
 
     Idempotent: when the PDF is ready and its file matches the recorded SHA-256, nothing is
     done unless `force`. On failure the status becomes "failed" (the task retries) and the error
-    propagates. Side effects: the file under MEDIA_ROOT/submissions/, the fields `pdf`,
+    propagates. Side effects: the file `submissions/…` in the default storage (disk or bucket), the fields `pdf`,
     `pdf_status`, `pdf_rendered_at`, `pdf_sha256`; the previous file is replaced.
     """
     submission = Submission.objects.get(pk=submission_id)

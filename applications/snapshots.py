@@ -10,7 +10,7 @@ Schema (version 1):
   "submitted_by": {"id", "email", "name"},
   "wave": {"id", "name"}, "call": {"name", "max_aid_rate", "letter_page_limit", ...},
   "actions": [{"number", "title"}], "components": [{"code", "title"}],
-  "lead_organisation": {"id", "name", "kind", "kind_label", "siret", "uai", "region", "address"},
+  "lead_organisation": {"id", "name", "kind", "kind_label", "siret", "uai", "region", "region_label", "address"},
   "application": {"title", "acronym", "summary", "estimated_total_cost", "estimated_aid_requested",
                   "planned_duration_months", "people_trained_per_year", "audience",
                   "dossier_deadline"},
@@ -51,6 +51,7 @@ def _organisation(org) -> dict | None:
         "siret": org.siret,
         "uai": org.uai,
         "region": org.region,
+        "region_label": org.get_region_display() if org.region else "",
         "address": org.address,
     }
 
@@ -100,7 +101,11 @@ def build_snapshot(
         "kind": kind,
         "reference": reference,
         "submitted_at": submitted_at.isoformat(),
-        "submitted_by": {"id": submitted_by.pk, "email": submitted_by.email, "name": str(submitted_by)},
+        "submitted_by": {
+            "id": submitted_by.pk,
+            "email": submitted_by.email,
+            "name": submitted_by.get_full_name() or submitted_by.email,
+        },
         "wave": {"id": application.wave_id, "name": application.wave.name_fr},
         "call": {
             "name": call.name_fr,

@@ -1,12 +1,12 @@
 """Django admin of the core: the outbox backlog, for staff to watch (read-only but for the
-"send again" action)."""
+"send again" action), and the login lockouts, read-only (docs/security.md, "Lockouts")."""
 
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cma_portal.models import OutboxEmail
+from cma_portal.models import LoginLockout, OutboxEmail
 
 
 @admin.register(OutboxEmail)
@@ -48,3 +48,20 @@ class OutboxEmailAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(LoginLockout)
+class LoginLockoutAdmin(admin.ModelAdmin):
+    list_display = ("email", "user", "ip_address", "first_refused_at", "last_refused_at", "refused_attempts")
+    list_filter = ("first_refused_at",)
+    search_fields = ("email", "ip_address")
+    date_hierarchy = "first_refused_at"
+    list_per_page = 50
+    list_select_related = ("user",)
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

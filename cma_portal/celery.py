@@ -53,3 +53,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/5"),
     },
 }
+
+# Request ids into task headers, task outcomes counted for /metrics.
+from cma_portal import observability  # noqa: E402, F401
+
+# Tests only (tests/cma_portal/test_embedded_scheduler.py): every entry above runs every
+# CELERY_BEAT_EVERY_SECONDS seconds. The same jobs from the same table, a shorter period.
+if os.environ.get("CELERY_BEAT_EVERY_SECONDS"):
+    for _entry in app.conf.beat_schedule.values():
+        _entry["schedule"] = float(os.environ["CELERY_BEAT_EVERY_SECONDS"])

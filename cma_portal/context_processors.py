@@ -19,7 +19,8 @@ def portal(request):
     nav = []
     for url_name, label, capability in STAFF_NAV:
         if user is not None and roles.may(user, capability):
-            nav.append({"url": reverse(url_name), "label": label})
+            url = reverse(url_name)
+            nav.append({"url": url, "label": label, "current": request.path.startswith(url)})
     return {
         "is_programme_manager": roles.PROGRAMME_MANAGER in user_roles or roles.ADMINISTRATOR in user_roles,
         "is_reviewer": roles.REVIEWER in user_roles,

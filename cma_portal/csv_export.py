@@ -4,8 +4,11 @@ spreadsheet software reads the accents. `csv_response` writes a small table in m
 
 import csv
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
+
+from .formats import plain_number
 
 CONTENT_TYPE = "text/csv; charset=utf-8"
 BOM = "\ufeff"
@@ -25,7 +28,15 @@ def csv_cell(value) -> str:
 def _safe_row(row: Iterable) -> list:
     # Text typed by users (titles, opinions) is neutralised; numbers stay numbers, so that a
     # negative amount is not turned into text.
-    return [csv_cell(value) if isinstance(value, str) else value for value in row]
+    # Decimals and floats are written plainly ("14.8", not "14.8000000000000").
+    return [
+        csv_cell(value)
+        if isinstance(value, str)
+        else plain_number(value)
+        if isinstance(value, Decimal | float)
+        else value
+        for value in row
+    ]
 
 
 def _attachment(response, filename: str):

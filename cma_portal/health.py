@@ -8,6 +8,8 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cma_portal.object_storage import check_object_store
+
 logger = logging.getLogger(__name__)
 
 
@@ -47,10 +49,12 @@ def _check_redis() -> str | None:
 @never_cache
 @require_GET
 def readyz(request):
-    """Ready to serve: the database answers and, when configured, Redis too. 503 otherwise."""
+    """Ready to serve: the database and the file store answer and, when configured, Redis too.
+    503 otherwise."""
     checks = {
         "database": _check_database(),
         "redis": _check_redis() if settings.REDIS_URL else "not configured",
+        "object_store": check_object_store(),
     }
     failed = {name: error for name, error in checks.items() if error and error != "not configured"}
     payload = {

@@ -1,11 +1,17 @@
-"""Portal-wide middleware: Content-Security-Policy, and two-factor authentication for staff."""
+"""Portal-wide middleware: Content-Security-Policy, two-factor authentication for staff, and the
+idle timeout of staff sessions."""
 
 import secrets
+import time
 
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from cma_portal.roles import is_staff_member
 
@@ -82,4 +88,39 @@ class StaffTwoFactorMiddleware:
             if not passed and request.path.startswith(STAFF_PREFIXES):
                 target = "mfa_reauthenticate" if user_has_mfa(user) else "mfa_activate_totp"
                 return redirect(f"{reverse(target)}?next={request.path}")
+        return self.get_response(request)
+
+
+class StaffSessionIdleMiddleware:
+    """Staff sessions end after `STAFF_SESSION_IDLE_TIMEOUT` seconds without a request; applicants
+    keep Django's session age (`SESSION_COOKIE_AGE`, 14 days).
+
+    Each staff request records its time in the session and shortens the session's expiry to the
+    idle timeout, so the session row (or cache entry) and the browser cookie lapse together; the
+    recorded time also ends a session whose backend would keep it longer (signed cookies)."""
+
+    SESSION_KEY = "cma_staff_last_activity"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        timeout = settings.STAFF_SESSION_IDLE_TIMEOUT
+        if timeout and user is not None and user.is_authenticated and is_staff_member(user):
+            now = int(time.time())
+            last = request.session.get(self.SESSION_KEY)
+            if isinstance(last, int) and now - last > timeout:
+                logout(request)
+                messages.info(
+                    request,
+                    _(
+                        "Votre session a pris fin après %(minutes)d minutes d'inactivité. "
+                        "Reconnectez-vous pour continuer."
+                    )
+                    % {"minutes": timeout // 60},
+                )
+                return redirect_to_login(request.get_full_path())
+            request.session[self.SESSION_KEY] = now
+            request.session.set_expiry(timeout)
         return self.get_response(request)

@@ -196,8 +196,12 @@ class SitePage(models.Model):
         blocks = []
         for chunk in self.body.replace("\r\n", "\n").split("\n\n"):
             chunk = chunk.strip()
+            lines = [line.strip() for line in chunk.splitlines()]
             if chunk.startswith("## "):
                 blocks.append({"heading": True, "text": chunk[3:].strip()})
+            elif lines and all(line.startswith("- ") for line in lines):
+                # A bulleted list: a real <ul> for screen readers, not dashes in a paragraph.
+                blocks.append({"heading": False, "text": "", "items": [line[2:] for line in lines]})
             elif chunk:
                 blocks.append({"heading": False, "text": chunk})
         return blocks
@@ -236,3 +240,32 @@ class OutboxEmail(models.Model):
 
     def __str__(self):
         return f"{self.template} → {self.to} ({self.state})"
+
+
+class LoginLockout(models.Model):
+    """Password logins refused by the brute-force limit (allauth's `login_failed` rate limit)
+    for one address: one row per episode, counting the refused attempts. Administrators read
+    them in the Django admin (docs/security.md, "Lockouts"); the person locked out can still
+    log in with a code sent by email."""
+
+    email = models.CharField(_("adresse saisie"), max_length=254, db_index=True)
+    user = models.ForeignKey(
+        "cma_portal.User",
+        verbose_name=_("compte"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="login_lockouts",
+    )
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    first_refused_at = models.DateTimeField(_("premier refus"), default=timezone.now, db_index=True)
+    last_refused_at = models.DateTimeField(_("dernier refus"), default=timezone.now)
+    refused_attempts = models.PositiveIntegerField(_("tentatives refusées"), default=1)
+
+    class Meta:
+        verbose_name = _("blocage de connexion")
+        verbose_name_plural = _("blocages de connexion")
+        ordering = ["-first_refused_at", "-id"]
+
+    def __str__(self):
+        return f"{self.email} {self.first_refused_at:%Y-%m-%d %H:%M}"

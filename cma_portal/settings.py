@@ -28,6 +28,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The name emails give the site (allauth's "Bonjour de …"), whatever host served the request.
+SITE_NAME = env.str("SITE_NAME", default="Portail CMA — Santé numérique")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cma_portal.middleware.ContentSecurityPolicyMiddleware",
+    "cma_portal.middleware.StaffSessionIdleMiddleware",
     "cma_portal.middleware.StaffTwoFactorMiddleware",
 ]
 
@@ -194,7 +197,13 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
+    # Per IP address only: a limit per address would let an attacker who knows it block the
+    # code login too (docs/security.md, "Lockouts").
+    "request_login_code": "20/m/ip",
 }
+# The way in that the brute-force limit on passwords cannot block: a code sent by email (allauth
+# then asks staff for their TOTP as after a password). Refusals are recorded (cma_portal/lockouts.py).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Portail CMA Santé numérique"
 LOGIN_REDIRECT_URL = "home"
@@ -251,6 +260,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Portail CMA <ne-pas-repondre@cma-sante-numerique.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Shown on error pages as the way to reach the programme team (empty: no contact line).
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="contact@cma-sante-numerique.example")
 
 # Security. HTTPS settings apply whenever DEBUG is false.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -271,7 +282,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # Health probes are called over plain HTTP by the orchestrator.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # Portal-specific settings.
 APPLICATION_REFERENCE_PREFIX = "CMA-SN"
@@ -285,6 +296,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Staff sessions end after this many seconds without a request (docs/security.md, "Sessions");
+# applicants keep Django's 14-day session. 0 turns the idle timeout off.
+STAFF_SESSION_IDLE_TIMEOUT = env.int("STAFF_SESSION_IDLE_TIMEOUT", default=30 * 60)
 
 # Staff must set up TOTP before reaching /instruction/, /evaluation/, /pilotage/, /admin/.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=True)
@@ -301,9 +316,88 @@ REVIEW_SEVERITY_MIN_REVIEWS = env.int("REVIEW_SEVERITY_MIN_REVIEWS", default=3)
 # WeasyPrint logs every layout step at INFO: keep its warnings (missing fonts, bad CSS) only.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}
+# A refused access (403) is logged as one line, without a traceback.
+LOGGING["filters"] = {"quiet_403": {"()": "cma_portal.log_filters.QuietPermissionDenied"}}
+LOGGING["loggers"]["django.request"] = {"filters": ["quiet_403"]}
 
 # A co-editor invitation link works for this many days; inviting again sends a fresh one.
 COLLABORATOR_INVITATION_DAYS = env.int("COLLABORATOR_INVITATION_DAYS", default=30)
 
 # Back to a pending staff invitation after signing up or logging in (cma_portal/adapters.py).
 ACCOUNT_ADAPTER = "cma_portal.adapters.AccountAdapter"
+
+# --- Beyond one machine (docs/operations.md) -------------------------------------------------
+# Files go through Django's storage API: MEDIA_ROOT by default, a private S3-compatible bucket with
+# MEDIA_STORAGE=s3 (shared by every node); downloads stream through views that check permission.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="disk")
+if MEDIA_STORAGE not in ("disk", "s3"):
+    raise environ.ImproperlyConfigured("MEDIA_STORAGE must be 'disk' or 's3'.")
+
+
+if MEDIA_STORAGE == "s3":
+    from cma_portal.storage_settings import s3_storage_options
+
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_storage_options()}
+
+# Embedded mode (`make run`): a worker with beat on kombu's filesystem transport, no Redis; the web
+# process still runs its own tasks inline. One schedule: cma_portal/celery.py.
+EMBEDDED_BROKER_DIR = env.str("EMBEDDED_BROKER_DIR", default="")
+if EMBEDDED_BROKER_DIR and not REDIS_URL:
+    _broker_dir = Path(EMBEDDED_BROKER_DIR)
+    for _sub in ("queue", "processed"):
+        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "store_processed": False,
+    }
+
+# Metrics for Prometheus at /metrics (cma_portal/metrics.py). Never public: a scraper presents
+# `Authorization: Bearer $METRICS_TOKEN`, or comes from an address in METRICS_ALLOWED_IPS
+# (addresses or networks). Anyone else gets a 404. With neither set, nobody gets them.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+INSTALLED_APPS.append("django_prometheus")
+MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+# Cache timings: the same backends, timed (cma_portal/metrics.py). Query timings are taken by an
+# execute wrapper installed on every new database connection (same module).
+_TIMED_CACHES = {
+    "django.core.cache.backends.redis.RedisCache": "cma_portal.metrics.TimedRedisCache",
+    "cma_portal.cache.DegradingRedisCache": "cma_portal.metrics.TimedDegradingRedisCache",
+    "django.core.cache.backends.locmem.LocMemCache": "cma_portal.metrics.TimedLocMemCache",
+}
+CACHES["default"]["BACKEND"] = _TIMED_CACHES.get(CACHES["default"]["BACKEND"], CACHES["default"]["BACKEND"])
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# Every request gets an id (X-Request-ID from the load balancer, or a new one), sent back in the
+# response, written in every log line and carried to the Celery tasks the request starts.
+MIDDLEWARE.insert(1, "cma_portal.observability.RequestIdMiddleware")
+# JSON lines in production (one object per line, for the log collector), text in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+LOGGING.setdefault("filters", {})["request_id"] = {"()": "cma_portal.observability.RequestIdFilter"}
+LOGGING.setdefault("formatters", {}).update(
+    json={"()": "cma_portal.observability.JsonFormatter"},
+    text={"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+)
+LOGGING["handlers"]["console"].update({"filters": ["request_id"], "formatter": LOG_FORMAT})
+
+# Error reporting to Sentry (or GlitchTip, Bugsink): off unless SENTRY_DSN is set; no personal data.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+# Forms render with django-dsfr's templates, overridable in templates/ (cma_portal/form_renderer.py).
+FORM_RENDERER = "cma_portal.form_renderer.PortalFormRenderer"

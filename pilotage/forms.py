@@ -7,6 +7,7 @@ from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action
 from cma_portal import roles
+from cma_portal.form_fields import BoundedModelMultipleChoiceField
 from cma_portal.models import Invitation
 
 ROLE_LABELS = {
@@ -22,7 +23,7 @@ class InvitationForm(DsfrBaseForm):
         error_messages={"invalid": _("Saisissez une adresse électronique valide.")},
     )
     role = forms.ChoiceField(label=_("Rôle"), choices=Invitation.ROLE_CHOICES)
-    actions = forms.ModelMultipleChoiceField(
+    actions = BoundedModelMultipleChoiceField(
         label=_("Actions couvertes"),
         queryset=Action.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,

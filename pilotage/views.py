@@ -47,7 +47,8 @@ def capability_required(capability):
 
 
 def _euros(value):
-    return "" if value is None else f"{value:.2f}"
+    # The value itself: the page formats it for the reader, the CSV writes a plain number.
+    return value
 
 
 def _tables(board):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from applications.models import Application
 from applications.selectors.editors import application_editors
 from cma_portal.emails import queue_email
+from cma_portal.formats import number as format_number
 from reviews.models import Assignment, Decision
 
 
@@ -39,9 +40,7 @@ def email_decision_notice(application: Application, actor, note: str, data: dict
             "title": application.title,
             "reference": application.reference or "",
             "outcome": decision.outcome,
-            "aid_granted": f"{decision.aid_granted:,.2f}".replace(",", " ").replace(".", ",")
-            if decision.aid_granted is not None
-            else "",
+            "aid_granted": format_number(decision.aid_granted, 2) if decision.aid_granted is not None else "",
             "letter_url": settings.SITE_URL + reverse("laureates:letter", args=[decision.pk]),
         },
     )

@@ -6,12 +6,14 @@ file that is then streamed and removed."""
 import os
 import tempfile
 from collections.abc import Iterator
+from decimal import Decimal
 
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cma_portal.csv_export import csv_streaming_response
+from cma_portal.formats import XLSX_EUROS, XLSX_NUMBER, Amount, plain_number, spreadsheet_number
 from reviews.models import Assignment, Review
 
 CHUNK = 2000
@@ -21,8 +23,13 @@ def _date(value) -> str:
     return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
 
 
-def _num(value) -> str:
-    return "" if value is None else str(value)
+def _num(value):
+    # The number itself: CSV writes it plainly (cma_portal.csv_export), XLSX as a numeric cell.
+    return value
+
+
+def _euros(value):
+    return None if value is None else Amount(value)
 
 
 def dossier_rows(applications) -> Iterator[list]:
@@ -51,8 +58,8 @@ def dossier_rows(applications) -> Iterator[list]:
             ", ".join(str(x.number) for x in a.actions.all()),
             a.lead_organisation.name if a.lead_organisation else "",
             a.get_state_display(),
-            _num(a.estimated_aid_requested),
-            _num(a.aid_granted),
+            _euros(a.estimated_aid_requested),
+            _euros(a.aid_granted),
             a.reviews_submitted,
             _num(a.score_mean.quantize(a.score_mean.__class__("0.01")) if a.score_mean is not None else None),
             _num(a.score_min),
@@ -95,7 +102,8 @@ def review_rows(applications) -> Iterator[list]:
             r.get_recommendation_display(),
             r.overall_opinion,
             " ; ".join(
-                f"{s.criterion.label} : {_num(s.value)}/{s.criterion.scale_max}" for s in r.scores.all()
+                f"{s.criterion.label} : {plain_number(s.value)}/{s.criterion.scale_max}"
+                for s in r.scores.all()
             ),
         ]
 
@@ -115,6 +123,10 @@ def xlsx_response(rows: Iterator[list], filename: str, sheet: str) -> FileRespon
             text = WriteOnlyCell(worksheet, value=value)
             text.data_type = "s"
             return text
+        if isinstance(value, Decimal | float):
+            number = WriteOnlyCell(worksheet, value=spreadsheet_number(value))
+            number.number_format = XLSX_EUROS if isinstance(value, Amount) else XLSX_NUMBER
+            return number
         return value
 
     for row in rows:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action
+from cma_portal.form_fields import bounded_formset_kwargs
+from cma_portal.form_marks import mark_required_to_submit
 from reviews.models import Decision, Review
 from reviews.selectors import reviewers_queryset
 from waves.models import Wave
@@ -85,11 +87,11 @@ class ReviewForm(DsfrBaseForm):
             fields[score_name] = forms.TypedChoiceField(
                 label=_("%(label)s — note (0 à %(max)s, pondération %(weight)s)")
                 % {
-                    "label": criterion.label,
+                    "label": criterion.display_label,
                     "max": criterion.scale_max,
                     "weight": number_format(criterion.weight.normalize()),
                 },
-                help_text=criterion.guidance,
+                help_text=criterion.display_guidance,
                 choices=[("", "—")] + [(str(v), str(v)) for v in range(criterion.scale_max + 1)],
                 coerce=int,
                 empty_value=None,
@@ -97,7 +99,7 @@ class ReviewForm(DsfrBaseForm):
                 initial=score.value,
             )
             fields[comment_name] = forms.CharField(
-                label=_("Commentaire sur « %(label)s »") % {"label": criterion.label},
+                label=_("Commentaire sur « %(label)s »") % {"label": criterion.display_label},
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
                 max_length=5000,
@@ -113,6 +115,26 @@ class ReviewForm(DsfrBaseForm):
         if disabled:
             for field in self.fields.values():
                 field.disabled = True
+        else:
+            mark_required_to_submit(
+                self,
+                [score for _c, score, _m in self.criteria_fields] + ["overall_opinion", "recommendation"],
+            )
+
+    def check_complete(self) -> None:
+        """Before a submission: one error on each criterion left without a score, and on the
+        overall opinion and recommendation (what review_save would refuse, field by field)."""
+        for criterion, score_name, _comment_name in self.criteria_fields:
+            if self.cleaned_data.get(score_name) is None:
+                self.add_error(
+                    score_name,
+                    _("Notez le critère « %(label)s » (0 à %(max)s) avant de transmettre.")
+                    % {"label": criterion.display_label, "max": criterion.scale_max},
+                )
+        if not (self.cleaned_data.get("overall_opinion") or "").strip():
+            self.add_error("overall_opinion", _("Rédigez l'avis global avant de transmettre."))
+        if not self.cleaned_data.get("recommendation"):
+            self.add_error("recommendation", _("Choisissez une recommandation avant de transmettre."))
 
     def scores(self) -> dict[int, tuple[int | None, str]]:
         return {
@@ -209,5 +231,5 @@ class CriterionForm(DsfrBaseForm):
 
 
 CriterionFormSet = formset_factory(
-    CriterionForm, extra=1, can_delete=True, min_num=1, validate_min=True, max_num=30
+    CriterionForm, extra=1, can_delete=True, min_num=1, validate_min=True, **bounded_formset_kwargs(30)
 )

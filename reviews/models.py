@@ -61,11 +61,22 @@ class Grid(models.Model):
         return f"{self.title} (v{self.version})"
 
 
+def _in_language(french: str, english: str) -> str:
+    from django.utils.translation import get_language
+
+    if english and (get_language() or "fr").startswith("en"):
+        return english
+    return french
+
+
 class Criterion(models.Model):
     grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="criteria")
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     label = models.CharField(_("critère"), max_length=255)
     guidance = models.TextField(_("aide à la notation"), blank=True)
+    # English for the reviewers who read the portal in English (empty: the French is shown).
+    label_en = models.CharField(_("critère (anglais)"), max_length=255, blank=True)
+    guidance_en = models.TextField(_("aide à la notation (anglais)"), blank=True)
     weight = models.DecimalField(
         _("pondération"),
         max_digits=5,
@@ -87,6 +98,15 @@ class Criterion(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def display_label(self) -> str:
+        """The label in the active language (English when it is filled in)."""
+        return _in_language(self.label, self.label_en)
+
+    @property
+    def display_guidance(self) -> str:
+        return _in_language(self.guidance, self.guidance_en)
 
 
 class ReviewerProfile(models.Model):

@@ -23,6 +23,8 @@ def decision_letter_html(decision: Decision, language: str = "fr") -> str:
                 "call": application.wave.call,
                 "decided_at": timezone.localtime(decision.decided_at),
                 "site_url": settings.SITE_URL,
+                # the letter's lang attribute, hence the tagged PDF's /Lang
+                "LANGUAGE_CODE": translation.get_language(),
             },
         )
 
@@ -31,7 +33,9 @@ def render_decision_letter(decision: Decision, language: str = "fr") -> bytes:
     """The letter as PDF bytes (about a second for WeasyPrint to lay out)."""
     from weasyprint import HTML
 
-    return HTML(string=decision_letter_html(decision, language), base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=decision_letter_html(decision, language), base_url=str(settings.BASE_DIR)).write_pdf(
+        pdf_tags=True
+    )
 
 
 def letter_filename(decision: Decision) -> str:

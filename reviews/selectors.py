@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, ConsortiumPartner, Membership
 from applications.states import State
@@ -104,7 +105,12 @@ def get_assignment_for(user, pk: int, *, need_clear: bool = True) -> Assignment:
     except Assignment.DoesNotExist:
         raise Http404 from None
     if assignment.state == Assignment.State.CONFLICTED:
-        raise PermissionDenied
+        raise PermissionDenied(
+            _(
+                "Vous avez déclaré un conflit d'intérêts sur ce dossier : il a été confié à un·e "
+                "autre évaluateur·rice et vous ne pouvez plus le consulter."
+            )
+        )
     if need_clear:
         if assignment.state != Assignment.State.ACCEPTED:
             raise PermissionDenied

@@ -9,6 +9,8 @@ os.environ.setdefault("TESTING", "true")
 
 import pytest  # noqa: E402
 
+from tests.s3_server import s3_endpoint, s3_media  # noqa: E402, F401 — fixtures
+
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL_TESTS") == "1"
 CHROMIUM = os.environ.get("CMA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -61,9 +63,12 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
+def _media_root(request, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STAFF_REQUIRE_MFA = True
+    if request.node.get_closest_marker("s3"):
+        # Storage tests: files in a bucket of the local S3 server (tests/s3_server.py).
+        request.getfixturevalue("s3_media")
 
 
 def _login_with_second_factor(self, user, backend=None):

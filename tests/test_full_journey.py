@@ -284,14 +284,15 @@ def test_the_whole_journey_through_the_pages(client, django_capture_on_commit_ca
         assert submission.fingerprint[:12] in page, submission.kind
         assert submission.get_kind_display() in page
     history = page[page.index("Historique") :]
+    # The history says what happened, in words (issue 12): past tense, no codes.
     for label in (
-        "Déposer la lettre d'intention",
-        "Demander une correction",
-        "Enregistrer un GO",
-        "Déposer le dossier complet",
+        "Lettre d'intention déposée",
+        "Correction de la lettre d'intention demandée",
+        "GO : lettre d'intention retenue",
+        "Dossier complet déposé",
     ):
-        assert label in history, label
-    assert history.count("Déposer la lettre d'intention") == 2
+        assert f"<strong>{label}</strong>" in history, label
+    assert history.count("<strong>Lettre d'intention déposée</strong>") == 2
     assert correction in history and "Projet solide." in history
 
     # --- Every step told someone by email ---------------------------------------------------

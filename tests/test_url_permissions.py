@@ -80,6 +80,7 @@ class Rule:
     kind: str
     allowed: frozenset  # roles who may open it (GET) / act (POST)
     post_allowed: frozenset | None = None  # when POST is narrower than GET
+    hidden: bool = False  # a 404 to everyone, as if it did not exist (no login redirect)
     # Roles the view lets through but whose POST the service refuses (a redirect with a message;
     # nothing changes, which the test checks).
     refused_by_service: frozenset = frozenset()
@@ -101,6 +102,9 @@ POLICY: dict[str, Rule] = {
     "legal_notice": rule(PAGE, EVERYONE),
     "healthz": rule(PAGE, EVERYONE),
     "readyz": rule(PAGE, EVERYONE),
+    # Prometheus metrics: for the scraper's token only (tests/cma_portal/test_metrics.py); a 404
+    # to every role, anonymous and administrators included.
+    "metrics": rule(PAGE, frozenset(), hidden=True),
     "set_language": rule(FORM, EVERYONE),
     "actions:detail": rule(PAGE, EVERYONE),
     "waves:calendar": rule(PAGE, EVERYONE),
@@ -125,7 +129,7 @@ POLICY: dict[str, Rule] = {
     "applications:letter_new": rule(FORM, LOGGED_IN),
     "applications:organisation_new": rule(FORM, LOGGED_IN),
     # Co-editor invitation: idem (acceptance checks the address).
-    "applications:invitation": rule(FORM, LOGGED_IN),
+    "applications:invitation": rule(FORM, EVERYONE, post_allowed=LOGGED_IN),
     # Organisations: members (and screeners read).
     "applications:organisation": rule(PAGE, {OWNER, *SCREENERS}),
     "applications:organisation_edit": rule(FORM, {OWNER}),
@@ -158,6 +162,8 @@ POLICY: dict[str, Rule] = {
     ),
     "applications:withdraw": rule(FORM, {OWNER}),
     "applications:resubmit": rule(FORM, {OWNER}),
+    # Moving a letter draft to another open wave (the empty POST of the test is refused by the form).
+    "applications:letter_move": rule(POST, EDITORS),
     # The decision letter: the application's editors and screeners.
     "laureates:letter": rule(PAGE, EDITORS | SCREENERS),
     # Screening (/instruction/): programme managers and administrators.
@@ -443,6 +449,9 @@ def check(name, rule_, role, method, response, recorded):
     allowed = rule_.allowed if method == "GET" else rule_.who_may_post
     if method == "GET":
         assert recorded == 0, f"{where}: a GET recorded {recorded} audit event(s)"
+    if rule_.hidden:
+        assert status == 404, f"{where}: must not exist for a browser"
+        return
     if role == ANON and ANON not in allowed:
         assert is_login_redirect(response), f"{where}: anonymous must be sent to the login page"
         return

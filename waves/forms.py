@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action
+from cma_portal.form_fields import BoundedModelMultipleChoiceField
+from cma_portal.formats import number as format_number
 from waves.deadlines import PARIS
 from waves.models import Wave
 
@@ -68,7 +70,7 @@ class WaveForm(DsfrBaseForm):
         required=False,
         help_text=_("Obligatoire pour une vague à date fixe ; facultative au fil de l'eau."),
     )
-    actions = forms.ModelMultipleChoiceField(
+    actions = BoundedModelMultipleChoiceField(
         label=_("Actions ouvertes"),
         queryset=Action.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -120,7 +122,7 @@ class WaveForm(DsfrBaseForm):
                         "L'enveloppe ne peut pas être inférieure à l'aide déjà accordée aux lauréats "
                         "de cette vague (%(granted)s €)."
                     )
-                    % {"granted": f"{granted:,.2f}".replace(",", " ").replace(".", ",")}
+                    % {"granted": format_number(granted, 2)}
                 )
         return envelope
 

@@ -4,11 +4,13 @@ Forms check formats and the rules that need no database state; `services.letter_
 checks completeness and the call's rules before a submission.
 """
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -16,6 +18,9 @@ from actions.models import Action, ActionComponent
 from applications.models import ConsortiumPartner, Organisation
 from applications.services.letters import LETTER_FIELDS
 from applications.validators import validate_pdf, validate_siret, validate_uai
+from cma_portal.form_fields import BoundedModelMultipleChoiceField, bounded_formset_kwargs
+from cma_portal.form_marks import mark_required_to_submit
+from cma_portal.formats import number as plain_grouped
 
 
 class EuroField(forms.DecimalField):
@@ -35,9 +40,22 @@ class EuroField(forms.DecimalField):
         attrs.update({"inputmode": "decimal", "autocomplete": "off"})
         return attrs
 
+    def prepare_value(self, value):
+        # A stored amount is shown as the reader writes it ("300 000", "1 250 000,50"), so that
+        # a reload or a refused form shows what the page shows elsewhere.
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            return plain_grouped(value)
+        return value
+
     def to_python(self, value):
         if isinstance(value, str):
             value = value.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "")
+            if "," in value and "." in value:
+                # "1,250,000.50" (English) or "1.250.000,50": the last separator is the decimal one.
+                grouping = "," if value.rfind(".") > value.rfind(",") else "."
+                value = value.replace(grouping, "")
+            elif re.fullmatch(r"\d{1,3}(,\d{3})+", value) and get_language() == "en":
+                value = value.replace(",", "")
             value = value.replace(",", ".")
         try:
             return super().to_python(value)
@@ -105,14 +123,14 @@ class LetterForm(DsfrBaseForm):
     """Every field of the letter. Only formats block a draft; `services.letter_problems` decides
     whether it may be submitted."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    actions = forms.ModelMultipleChoiceField(
+    version = forms.IntegerField(min_value=1, max_value=2_147_483_647, widget=forms.HiddenInput)
+    actions = BoundedModelMultipleChoiceField(
         label=_("Actions auxquelles le projet répond"),
         queryset=Action.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    components = forms.ModelMultipleChoiceField(
+    components = BoundedModelMultipleChoiceField(
         label=_("Volets (actions 3 et 5)"),
         queryset=ActionComponent.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -174,6 +192,11 @@ class LetterForm(DsfrBaseForm):
         self.fields["letter"].help_text = _(
             "PDF non protégé, %(max)s pages au maximum. Laissez vide pour garder la lettre déjà déposée."
         ) % {"max": self.page_limit}
+        # What letter_problems asks for before submission, marked before the first attempt.
+        mark_required_to_submit(
+            self,
+            ["actions", "components", "lead_organisation", *LETTER_FIELDS, "letter"],
+        )
 
     def clean_letter(self):
         uploaded = self.cleaned_data.get("letter")
@@ -222,7 +245,7 @@ class PartnerForm(DsfrBaseForm):
         return {k: self.cleaned_data[k] for k in ("name", "kind", "region", "role")}
 
 
-PartnerFormSet = forms.formset_factory(PartnerForm, extra=2, can_delete=True, max_num=30, validate_max=True)
+PartnerFormSet = forms.formset_factory(PartnerForm, extra=2, can_delete=True, **bounded_formset_kwargs(30))
 
 
 def partner_initial(application) -> list[dict]:

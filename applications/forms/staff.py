@@ -140,5 +140,6 @@ class MessageForm(DsfrBaseForm):
     def clean(self):
         cleaned = super().clean()
         if not (cleaned.get("body") or "").strip() and not cleaned.get("attachments") and not self.errors:
-            raise ValidationError(_("Écrivez un message ou joignez un fichier."))
+            # On the message field, so that the error summary links to it (issue 13).
+            self.add_error("body", _("Écrivez un message ou joignez un fichier."))
         return cleaned

@@ -27,6 +27,12 @@ NEXT_STEP = {
     State.WITHDRAWN: _("Aucune"),
 }
 
+# What to do once the deadline of the current step has passed.
+PASSED_STEP = {
+    State.LI_DRAFT: _("La vague est close : déplacez ce brouillon vers une vague ouverte pour le déposer"),
+    State.DOSSIER_DRAFT: _("Le délai de dépôt est passé ; contactez l'équipe du programme"),
+}
+
 # Audit verbs staff keep to themselves (private annotations, reviewer assignments…): any verb
 # starting with "staff_" or "review" is hidden from applicants.
 PRIVATE_VERB_PREFIXES = ("staff_", "review", "reviewer_", "assignment")
@@ -77,15 +83,20 @@ def dashboard_rows(user, *, now: datetime | None = None, applications=None) -> l
         application.state_label = states.get(application.state, application.state)
         deadline, label = _deadline(application)
         days_left = None
+        next_step = steps.get(application.state, "")
         if deadline is not None:
             days_left = (timezone.localtime(deadline).date() - timezone.localtime(now).date()).days
+            if deadline <= now:
+                # Passed earlier today is passed, not "0 days left".
+                days_left = min(days_left, -1)
+                next_step = str(PASSED_STEP.get(application.state, next_step))
         rows.append(
             DashboardRow(
                 application=application,
                 deadline=deadline,
                 deadline_label=label,
                 days_left=days_left,
-                next_step=steps.get(application.state, ""),
+                next_step=next_step,
                 is_owner=application.owner_id == user.pk,
             )
         )
@@ -129,7 +140,9 @@ def organisation_applications(user, organisation: Organisation) -> QuerySet[Appl
 
 
 def application_history(application: Application, *, for_staff: bool):
+    from applications.selectors.history import described
+
     events = audit_events_for(application).order_by("created_at", "id")
     if for_staff:
-        return list(events)
-    return [e for e in events if not e.verb.startswith(PRIVATE_VERB_PREFIXES)]
+        return described(events)
+    return described(e for e in events if not e.verb.startswith(PRIVATE_VERB_PREFIXES))

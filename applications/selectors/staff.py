@@ -5,8 +5,6 @@ from datetime import datetime
 from django.db.models import Prefetch, QuerySet
 
 from applications.models import Application, Document, Message, Submission
-from applications.states import State
-from applications.workflow import TRANSITIONS
 from cma_portal.audit import audit_events_for
 from waves.deadlines import PARIS
 
@@ -56,21 +54,10 @@ def screening_detail_context(application: Application) -> dict:
 
 
 def _labelled(events) -> list:
-    """Audit events with French labels for their transition and states."""
-    labelled = []
-    for event in events:
-        transition = TRANSITIONS.get((event.data or {}).get("transition", ""))
-        event.transition_label = transition.label if transition else ""
-        event.from_label = (
-            State(event.from_state).label if event.from_state in State.values else event.from_state
-        )
-        event.to_label = State(event.to_state).label if event.to_state in State.values else event.to_state
-        new_deadline = (event.data or {}).get("new_deadline")
-        event.new_deadline_date = (
-            format_deadline(datetime.fromisoformat(new_deadline)) if new_deadline else ""
-        )
-        labelled.append(event)
-    return labelled
+    """Audit events with their label, details and sentence in the reader's language."""
+    from applications.selectors.history import described
+
+    return described(events)
 
 
 def thread_messages(application: Application, documents: list[Document] | None = None) -> list[Message]:

@@ -1,9 +1,9 @@
 """The full dossier (after GO): saving its sections, the completeness checklist, submission.
 
-Every section save goes through `dossier_section_save`, which claims the application's
-`version` with a conditional UPDATE (compare-and-bump) in the same transaction as the writes:
-two people saving at once never overwrite each other silently, the second gets
-`DossierConflict`. Submission goes through `application_transition("submit_dossier")`, whose
+Every section save goes through `dossier_section_save`, which locks the application row and
+bumps its `version` in the same transaction as the writes: two people saving the same section
+from the same page version never overwrite each other silently, the second gets
+`DossierConflict`; saves of different sections both succeed. Submission goes through `application_transition("submit_dossier")`, whose
 guard `dossier_submittable` is registered here.
 """
 
@@ -22,6 +22,7 @@ from applications.services.transitions import application_transition, next_refer
 from applications.snapshots import freeze_submission
 from applications.states import State
 from cma_portal.audit import audit_record
+from cma_portal.models import AuditEvent
 
 
 class DossierError(Exception):
@@ -48,9 +49,10 @@ def dossier_section_save(
 ) -> Application:
     """Save one section of the dossier.
 
-    Claims `version` with `UPDATE … WHERE version = <version> AND state = dossier_draft`, then
-    runs `write` (the ORM writes of the section) in the same transaction. Raises
-    `DossierConflict` when the version moved (someone else saved), `DossierError` when the
+    Locks the application row; when `version` (the one the page was displayed with) moved, the
+    save is refused with `DossierConflict` only if the same section was saved since — co-editors
+    saving different sections both succeed. Then bumps the version and runs `write` (the ORM
+    writes of the section) in the same transaction. `DossierError` when the
     dossier is not editable (state, deadline). `write` may return a dict recorded in the audit.
 
     Side effects: an AuditEvent (verb "dossier_saved", data {"section": ...}).
@@ -59,26 +61,42 @@ def dossier_section_save(
     refusal = dossier_refusal(application, at)
     if refusal:
         raise DossierError(refusal)
-    claimed = Application.objects.filter(
-        pk=application.pk, version=version, state=State.DOSSIER_DRAFT
-    ).update(version=F("version") + 1, updated_at=at)
-    if not claimed:
-        fresh = Application.objects.get(pk=application.pk)
-        refusal = dossier_refusal(fresh, at)
-        if refusal:
-            raise DossierError(refusal)
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    refusal = dossier_refusal(locked, at)
+    if refusal:
+        raise DossierError(refusal)
+    if locked.version != version and section_saved_since(application, section=section, version=version):
         raise DossierConflict(
             _(
-                "Le dossier a été modifié par une autre personne depuis l'affichage de cette page. "
-                "Rien n'a été enregistré : vos saisies sont conservées ci-dessous ; vérifiez-les "
-                "puis enregistrez à nouveau."
+                "Cette partie du dossier a été modifiée par une autre personne depuis l'affichage de "
+                "cette page. Rien n'a été enregistré : vos saisies sont conservées ci-dessous ; "
+                "vérifiez-les puis enregistrez à nouveau."
             )
         )
+    # Another section saved meanwhile is no conflict: the version only orders the saves.
+    Application.objects.filter(pk=application.pk).update(version=F("version") + 1, updated_at=at)
     details = write() or {}
-    application.version = version + 1
+    application.version = locked.version + 1
     application.updated_at = at
-    audit_record(actor=actor, verb="dossier_saved", obj=application, data={"section": section, **details})
+    audit_record(
+        actor=actor,
+        verb="dossier_saved",
+        obj=application,
+        data={"section": section, "version": application.version, **details},
+    )
     return application
+
+
+def section_saved_since(application: Application, *, section: str, version: int) -> bool:
+    """Whether `section` was saved after the page showing `version` was displayed: each save
+    records the version it produced, so the versions are per section without a column each."""
+    saved = AuditEvent.objects.filter(
+        object_type=application._meta.label_lower,
+        object_id=str(application.pk),
+        verb="dossier_saved",
+        data__section=section,
+    ).values_list("data", flat=True)
+    return any(int((data or {}).get("version") or 0) > version for data in saved)
 
 
 def document_replace(

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from applications.views import applicant as views
 from applications.views import resubmission
+from applications.views import waves as views_wave
 
 app_name = "applications"
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/lettre/", views.letter_edit, name="letter_edit"),
     path("<int:pk>/historique/", views.history, name="history"),
+    path("<int:pk>/changer-de-vague/", views_wave.letter_move, name="letter_move"),
     path("<int:pk>/depots/<int:submission_id>/", views.receipt, name="receipt"),
     path("<int:pk>/depots/<int:submission_id>/", include("applications.urls.pdf")),
     path("<int:pk>/documents/<int:doc_id>/", views.document_download, name="document"),

@@ -2,8 +2,11 @@
 documents, co-editors, withdrawal, history. Function views; objects through
 `selectors.get_application_for` (404 for strangers)."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +30,7 @@ from applications.models import Collaborator, Document, Submission
 from applications.pdf import submission_pdf_is_ready
 from applications.selectors import applicant as reads
 from applications.selectors.access import get_application_for, is_editor
+from applications.selectors.decisions import decision_panel, decision_panels
 from applications.services.documents import document_store
 from applications.services.letters import (
     ConflictError,
@@ -43,7 +47,9 @@ from applications.services.people import (
     organisation_create,
     organisation_update,
 )
+from applications.services.waves import deadline_passed
 from applications.states import State
+from applications.views.waves import move_form
 from cma_portal import roles
 from cma_portal.pagination import paginate, row_url_prefix
 from waves.selectors import waves_open_at
@@ -60,14 +66,16 @@ def _require_editor(user, application):
 @login_required
 def dashboard(request):
     page = paginate(request, reads.applicant_applications(request.user))
+    rows = reads.dashboard_rows(request.user, applications=page.object_list)
     return render(
         request,
         "applications/dashboard.html",
         {
             "title": _("Mes candidatures"),
-            "rows": reads.dashboard_rows(request.user, applications=page.object_list),
+            "rows": rows,
             "page_obj": page,
             "detail_prefix": row_url_prefix("applications:detail"),
+            "decision_panels": decision_panels([row.application for row in rows]),
             "organisations": list(reads.organisations_of(request.user)),
             "invitations": list(reads.pending_invitations(request.user)),
             "open_waves": bool(waves_open_at()),
@@ -166,6 +174,8 @@ def _letter_context(application, form, formset, problems=None):
         "current_letter": application.documents.filter(kind=Document.Kind.LETTER, is_current=True).first(),
         "problems": problems or [],
         "call": application.wave.call,
+        "wave_closed": deadline_passed(application),
+        "move_form": move_form(application),
     }
 
 
@@ -319,6 +329,9 @@ def detail(request, pk):
             "dossier_url": reverse("applications:dossier", args=[application.pk]),
             "messages_url": reverse("applications:messages", args=[application.pk]),
             "problems": letter_problems(application) if application.state == State.LI_DRAFT else [],
+            "decision_panel": decision_panel(application),
+            "wave_closed": deadline_passed(application),
+            "move_form": move_form(application) if editor else None,
         },
     )
 
@@ -417,13 +430,28 @@ def collaborator_delete(request, pk, collaborator_id):
     return redirect("applications:collaborators", pk=application.pk)
 
 
-@login_required
 def invitation(request, token):
+    """The co-editing invitation. A logged-out invitee lands here too (the token is the
+    credential, as for staff invitations) and is offered to sign up or log in, then comes back."""
     collaborator = (
         Collaborator.objects.select_related("application", "invited_by").filter(token=token).first()
     )
     if collaborator is None:
         raise Http404
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        here = quote(request.get_full_path())
+        return render(
+            request,
+            "applications/invitation.html",
+            {
+                "title": _("Invitation à co-éditer une candidature"),
+                "collaborator": collaborator,
+                "signup_url": f"{reverse('account_signup')}?next={here}",
+                "login_url": f"{reverse('account_login')}?next={here}",
+            },
+        )
     if request.method == "POST":
         try:
             collaborator_accept(token=token, user=request.user)

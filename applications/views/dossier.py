@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from applications.downloads import document_response
 from applications.errors import TransitionError
 from applications.forms import dossier as forms
-from applications.models import Application, BudgetLine, Document, Submission
+from applications.models import Application, BudgetLine, Document, Organisation, Submission
 from applications.selectors.access import get_application_for, is_editor
 from applications.selectors.dossier import (
     budget_drift,
@@ -232,6 +232,12 @@ def _write_rows(formset, application, user):
 
 
 def _write_partners(formset, application, user):
+    # Partners typed in for this application become organisations of their own (no member, so
+    # they are offered to nobody else).
+    for form in formset.kept_forms():
+        typed = form.new_organisation()
+        if typed:
+            form.instance.organisation = Organisation.objects.create(**typed)
     instances = formset.save(commit=False)
     for partner in formset.deleted_objects:
         Document.objects.filter(partner=partner, is_current=True).update(is_current=False)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from actions.models import Action
@@ -38,12 +39,12 @@ from cma_portal.pagination import paginate, row_url_prefix
 from waves.models import Wave
 
 EXPORT_CHUNK = 2000
-SORTABLE = (
-    ("reference", _("Référence")),
-    ("title", _("Titre")),
-    ("state", _("État")),
-    ("submitted", _("Déposée le")),
-    ("deadline", _("Date limite du dossier")),
+SORTABLE = (  # lazy: the labels follow the visitor's language
+    ("reference", gettext_lazy("Référence")),
+    ("title", gettext_lazy("Titre")),
+    ("state", gettext_lazy("État")),
+    ("submitted", gettext_lazy("Déposée le")),
+    ("deadline", gettext_lazy("Date limite du dossier")),
 )
 
 
@@ -207,8 +208,10 @@ def _act(request, application, form, form_name: str, act, success, anchor: str =
     try:
         result = act(form.cleaned_data)
     except TransitionError as error:
+        # Refused by the workflow: the page again with the form as typed, and the reason.
         messages.error(request, str(error.message))
-        return redirect("instruction:detail", pk=application.pk)
+        form.add_error(None, error.message)
+        return _render_detail(request, application, status=409, **{form_name: form})
     messages.success(request, success(result) if callable(success) else success)
     return redirect(reverse("instruction:detail", args=[application.pk]) + anchor)
 

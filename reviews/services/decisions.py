@@ -13,6 +13,7 @@ from applications.models import Application
 from applications.services.transitions import application_transition
 from applications.states import State
 from cma_portal.audit import audit_record
+from cma_portal.formats import number as format_number
 from reviews.errors import ReviewError
 from reviews.models import Decision
 from reviews.workflow import DECISIONS
@@ -41,7 +42,7 @@ def decision_record(
         if requested is not None and aid_granted > requested:
             raise ReviewError(
                 _("L'aide accordée ne peut pas dépasser l'aide demandée (%(requested)s €).")
-                % {"requested": f"{requested:,.2f}".replace(",", " ").replace(".", ",")}
+                % {"requested": format_number(requested, 2)}
             )
     else:
         aid_granted = None

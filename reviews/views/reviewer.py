@@ -130,6 +130,8 @@ def review(request, pk):
             return redirect("evaluation:review", pk=item.pk)
         form = ReviewForm(request.POST, review=current)
         submit = "submit" in request.POST
+        if form.is_valid() and submit:
+            form.check_complete()
         if form.is_valid():
             try:
                 review_save(

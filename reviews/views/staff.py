@@ -6,10 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Application
+from applications.states import State
 from cma_portal import roles
 from cma_portal.pagination import paginate, query_without_paging, row_url_prefix
 from reviews import exports, listing, selectors
@@ -26,7 +28,8 @@ from reviews.forms import (
     PublishForm,
     end_of_day,
 )
-from reviews.models import Assignment
+from reviews.funding import funding_for_page
+from reviews.models import Assignment, Decision
 from reviews.services import grids as grid_services
 from reviews.services.assignments import (
     assignment_create,
@@ -78,6 +81,11 @@ def dossiers(request):
 def dossier(request, pk):
     _require(request, "assign_reviewers")
     application = selectors.get_dossier_for_staff(request.user, pk)
+    return _dossier_page(request, application)
+
+
+def _dossier_page(request, application, *, assign_form=None, decision_form=None, status=200):
+    """The dossier page; a refused form comes back bound, with what the user typed."""
     assignments = selectors.dossier_assignments(application)
     standing = selectors.dossier_standing(application)
     for item in assignments:
@@ -94,11 +102,13 @@ def dossier(request, pk):
             "aggregate": standing.aggregate,
             "rank": standing.rank,
             "decision": decision,
-            "assign_form": ManualAssignForm(initial={"due_on": default_due_at().date()}),
-            "decision_form": DecisionForm(
+            "assign_form": assign_form or ManualAssignForm(initial={"due_on": default_due_at().date()}),
+            "decision_form": decision_form
+            or DecisionForm(
                 initial={"aid_granted": application.estimated_aid_requested} if not decision else None
             ),
         },
+        status=status,
     )
 
 
@@ -118,11 +128,13 @@ def assign(request, pk):
             )
         except ReviewError as error:
             messages.error(request, error.message)
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("Évaluateur·rice désigné·e et prévenu·e par courriel."))
+            return redirect("selection:dossier", pk=application.pk)
     else:
         messages.error(request, _("Affectation impossible : %(errors)s") % {"errors": _errors(form)})
-    return redirect("selection:dossier", pk=application.pk)
+    return _dossier_page(request, application, assign_form=form, status=400)
 
 
 @login_required
@@ -183,11 +195,14 @@ def ranking(request):
     waves, actions = listing.waves_and_actions()
     wave = next((w for w in waves if str(w.pk) == request.GET.get("wave")), waves[0] if waves else None)
     action = next((a for a in actions if str(a.pk) == request.GET.get("action")), None)
-    # Ranked over the whole wave (severity correction, totals); only the page's rows are loaded.
+    # Ranked over the whole wave (severity correction, totals, the funding line); only the
+    # page's rows are loaded and shown.
     result, page = listing.ranking_page(request, wave, action) if wave else (None, paginate(request, []))
     publish_form = PublishForm(initial={"wave": wave}) if wave else None
     if publish_form:
         listing.share_choices((publish_form,), waves, actions)
+    envelope = wave.budget_envelope if wave else None
+    funding, funding_total, line_on_top = funding_for_page(result.rows if result else [], page, envelope)
     return render(
         request,
         "reviews/ranking.html",
@@ -200,6 +215,10 @@ def ranking(request):
             "ranking": result,
             "page_obj": page,
             "dossier_prefix": row_url_prefix("selection:dossier"),
+            "funding": funding,
+            "envelope": envelope,
+            "funding_total": funding_total,
+            "line_on_top": line_on_top,
             "bulk_form": BulkDecisionForm(),
             "publish_form": publish_form,
         },
@@ -223,12 +242,14 @@ def decide(request, pk):
             )
         except ReviewError as error:
             messages.error(request, error.message)
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("Décision enregistrée ; le porteur est prévenu par courriel."))
             return redirect("selection:dossier", pk=application.pk)
     else:
         messages.error(request, _("Décision non enregistrée : %(errors)s") % {"errors": _errors(form)})
-    return redirect("selection:dossier", pk=application.pk)
+    # Refused: the page again, with the reasons and the amount as typed.
+    return _dossier_page(request, application, decision_form=form, status=400)
 
 
 @login_required
@@ -265,16 +286,39 @@ def decide_bulk(request):
 @login_required
 @require_POST
 def publish(request):
+    """POST without `confirm`: the confirmation page (who will be published, for how much);
+    POST with `confirm`: publish."""
     _require(request, "decide")
     form = PublishForm(request.POST)
-    if form.is_valid():
-        count = decisions_publish(wave=form.cleaned_data["wave"], actor=request.user)
-        messages.success(
-            request, _("%(count)s lauréat(s) publié(s) sur la page publique.") % {"count": count}
-        )
-    else:
+    if not form.is_valid():
         messages.error(request, _("Vague inconnue."))
-    return redirect("selection:ranking")
+        return redirect("selection:ranking")
+    wave = form.cleaned_data["wave"]
+    if not request.POST.get("confirm"):
+        laureates = list(
+            Decision.objects.filter(
+                application__wave=wave,
+                application__state=State.SELECTED,
+                outcome=Decision.Outcome.SELECTED,
+                published_at__isnull=True,
+            )
+            .select_related("application__lead_organisation")
+            .order_by("application__reference")
+        )
+        return render(
+            request,
+            "reviews/publish_confirm.html",
+            {
+                "title": _("Publier les lauréats"),
+                "wave": wave,
+                "laureates": laureates,
+                "total": sum((d.aid_granted or 0 for d in laureates), 0),
+                "form": form,
+            },
+        )
+    count = decisions_publish(wave=wave, actor=request.user)
+    messages.success(request, _("%(count)s lauréat(s) publié(s) sur la page publique.") % {"count": count})
+    return redirect(reverse("selection:ranking") + f"?wave={wave.pk}")
 
 
 # ---------------------------------------------------------------- exports

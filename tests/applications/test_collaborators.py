@@ -58,9 +58,11 @@ def test_invitation_for_another_address_is_refused(client, django_capture_on_com
     assert invitation.accepted_at is None
 
 
-def test_invitation_page_requires_login(client):
+def test_invitation_page_offers_signup_and_login_and_accepting_requires_login(client):
     invitation = CollaboratorFactory(user=None, email="x@exemple.fr", accepted_at=None)
     response = client.get(f"/candidatures/invitations/{invitation.token}/")
+    assert response.status_code == 200 and "/compte/login/?next=" in response.content.decode()
+    response = client.post(f"/candidatures/invitations/{invitation.token}/")
     assert response.status_code == 302 and "/compte/login/" in response["Location"]
 
 

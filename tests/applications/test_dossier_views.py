@@ -28,6 +28,7 @@ from tests import fixtures_files as ff
 from tests.factories import (
     ApplicationFactory,
     CollaboratorFactory,
+    MembershipFactory,
     OrganisationFactory,
     UserFactory,
     administrator,
@@ -105,6 +106,9 @@ def fill_dossier(client, application, *, partners=1):
     organisations = [
         OrganisationFactory(kind="hospital", name=f"CHU partenaire {n}") for n in range(partners)
     ]
+    # Partners are chosen among the applicant's own organisations.
+    for org in organisations:
+        MembershipFactory(organisation=org, user=application.owner)
     rows = [
         {
             "organisation": str(org.pk),
@@ -636,7 +640,7 @@ def test_concurrent_edit_conflict_keeps_input_and_overwrites_nothing(client):
     )
     assert response.status_code == 409
     body = response.content.decode()
-    assert "modifié par une autre personne" in body
+    assert "modifiée par une autre personne" in body
     assert 'value="4242"' in body
     lines = list(BudgetLine.objects.filter(application=application).values_list("category", "eligible_cost"))
     assert lines == [("staff", Decimal("1000.00"))]

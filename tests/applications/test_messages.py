@@ -256,6 +256,10 @@ def test_empty_message_is_refused(client_for, letter):
     response = client_for(letter.owner).post(thread_url(letter), {"message-body": "   "})
     assert response.status_code == 400
     assert "Écrivez un message ou joignez un fichier." in text(response)
+    # The error belongs to the message field: aria-invalid, described by its message, in the summary.
+    html = response.content.decode()
+    assert 'aria-invalid="true"' in html and 'id="id_message-body-desc-error"' in html
+    assert 'href="#id_message-body"' in html
 
 
 def test_too_many_attachments_are_refused(client_for, letter):

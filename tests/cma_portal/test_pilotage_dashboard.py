@@ -121,8 +121,8 @@ def test_dashboard_page_shows_tables_charts_and_csv(client_for, fixture_data):
     assert lines[0] == "Vague;Action;Lettres déposées;GO;Dossiers déposés;Lauréats"
     assert "Vague A;3;3;3;2;1" in lines
     aid = client.get("/pilotage/export/aides.csv").content.decode("utf-8-sig")
-    assert "Vague A;2400000.00;750000.00;5000000.00;4250000.00" in aid
-    assert "Appel (total);2900000.00;1000000.00;700000000.00;699000000.00" in aid
+    assert "Vague A;2400000;750000;5000000;4250000" in aid
+    assert "Appel (total);2900000;1000000;700000000;699000000" in aid
     assert client.get("/pilotage/export/inconnu.csv").status_code == 404
 
 

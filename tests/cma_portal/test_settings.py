@@ -68,4 +68,4 @@ def test_full_stack_uses_postgresql_and_redis():
     shown = json.loads(result.stdout.strip().splitlines()[-1])
     assert shown["engine"] == "django.db.backends.postgresql"
     assert shown["eager"] is False and shown["broker"] == "redis://127.0.0.1:6379/0"
-    assert shown["cache"] == "cma_portal.cache.DegradingRedisCache"  # errors are misses
+    assert shown["cache"] == "cma_portal.metrics.TimedDegradingRedisCache"  # errors are misses; timed

@@ -151,7 +151,17 @@ def test_submit_with_missing_score_keeps_input(client, setup):
     response = client.post(reverse("evaluation:review", args=[a_mine.pk]), data)
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Notez chaque critère avant de transmettre" in html and "Mon commentaire précieux" in html
+    assert "Mon commentaire précieux" in html
+    # One error per criterion left without a score, on its own field (issue 13).
+    form = response.context["form"]
+    for criterion, score_name, _comment in form.criteria_fields[1:]:
+        assert form.errors[score_name] == [
+            f"Notez le critère « {criterion.label} » (0 à {criterion.scale_max}) avant de transmettre."
+        ]
+        assert f'id="id_{score_name}-desc-error"' in html
+    assert first[1] not in form.errors
+    assert html.count('aria-invalid="true"') == len(form.criteria_fields) - 1
+    assert "data-error-summary" in html and f'href="#id_{form.criteria_fields[1][1]}"' in html
     # Out-of-range score: a clear error, not a 500.
     data[first[1]] = "9"
     response = client.post(reverse("evaluation:review", args=[a_mine.pk]), data)

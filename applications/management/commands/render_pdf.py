@@ -25,7 +25,8 @@ class Command(BaseCommand):
         if output:
             with submission.pdf.open("rb") as source, open(output, "wb") as target:
                 shutil.copyfileobj(source, target)
+        # The stored name, not a path: on an object store there is no local path.
         self.stdout.write(
-            f"{reference}: {submission.get_kind_display()} rendered to {output or submission.pdf.path} "
+            f"{reference}: {submission.get_kind_display()} rendered to {output or submission.pdf.name} "
             f"(SHA-256 {submission.pdf_sha256})"
         )

@@ -9,6 +9,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from actions.models import Action
@@ -41,9 +42,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--applications", type=int, default=0, help="Extra applications for benchmarks.")
+        parser.add_argument(
+            "--verbose",
+            action="store_true",
+            help="Also print the emails the demo data sends (console backend).",
+        )
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # The demo sends ~30 emails; printed, they bury the table of accounts. They are kept in
+        # memory unless asked for, and the table is printed last, after the commit sent them.
+        verbose = options["verbose"] or options["verbosity"] >= 2
+        backend = settings.EMAIL_BACKEND if verbose else "django.core.mail.backends.locmem.EmailBackend"
+        with override_settings(EMAIL_BACKEND=backend):
+            with transaction.atomic():
+                self._seed(options)
+        if not verbose:
+            self.stdout.write(
+                "Courriels de démonstration non affichés (relancez avec --verbose pour les voir)."
+            )
+        self._print_accounts()
+
+    def _seed(self, options):
         users = {}
         for email, first, last, role in DEMO_USERS:
             user, created = User.objects.get_or_create(
@@ -83,6 +102,7 @@ class Command(BaseCommand):
 
         self._seed_applications(users, wave, options["applications"])
 
+    def _print_accounts(self):
         if settings.DEBUG:
             self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD})")
             for email, _first, _last, role in DEMO_USERS:
