@@ -31,6 +31,10 @@ app.conf.beat_schedule = {
         "task": "reviews.tasks.send_review_reminders_task",
         "schedule": crontab(minute="*/15"),
     },
+    "grant-report-reminder-sweep": {
+        "task": "grants.tasks.send_report_reminders_task",
+        "schedule": crontab(minute="*/15"),
+    },
     "expire-dossiers": {
         "task": "applications.tasks.periodic.expire_dossiers_task",
         "schedule": crontab(minute="*/5"),

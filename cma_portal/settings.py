@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from cma_portal.logging_config import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -28,6 +30,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The funder named in the open data of signed grant agreements (SCDL "subventions").
+GRANTS_FUNDER_NAME = env.str("GRANTS_FUNDER_NAME", default="Agence nationale de la recherche")
+GRANTS_FUNDER_SIRET = env.str("GRANTS_FUNDER_SIRET", default="13000250400020")
 # The name emails give the site (allauth's "Bonjour de …"), whatever host served the request.
 SITE_NAME = env.str("SITE_NAME", default="Portail CMA — Santé numérique")
 
@@ -54,6 +59,7 @@ INSTALLED_APPS = [
     "pilotage",
     "accounts",
     "pages",
+    "grants",
 ]
 
 MIDDLEWARE = [
@@ -289,14 +295,6 @@ APPLICATION_REFERENCE_PREFIX = "CMA-SN"
 DRAFT_RETENTION_DAYS = env.int("DRAFT_RETENTION_DAYS", default=730)
 SEED_DEMO_ON_RUN = env.bool("SEED_DEMO_ON_RUN", default=True)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
-
 # Staff sessions end after this many seconds without a request (docs/security.md, "Sessions");
 # applicants keep Django's 14-day session. 0 turns the idle timeout off.
 STAFF_SESSION_IDLE_TIMEOUT = env.int("STAFF_SESSION_IDLE_TIMEOUT", default=30 * 60)
@@ -312,13 +310,6 @@ REVIEWS_PER_DOSSIER = env.int("REVIEWS_PER_DOSSIER", default=2)
 REVIEW_DUE_DAYS = env.int("REVIEW_DUE_DAYS", default=21)
 REVIEW_DISAGREEMENT_THRESHOLD = env.float("REVIEW_DISAGREEMENT_THRESHOLD", default=5.0)
 REVIEW_SEVERITY_MIN_REVIEWS = env.int("REVIEW_SEVERITY_MIN_REVIEWS", default=3)
-
-# WeasyPrint logs every layout step at INFO: keep its warnings (missing fonts, bad CSS) only.
-LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
-LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}
-# A refused access (403) is logged as one line, without a traceback.
-LOGGING["filters"] = {"quiet_403": {"()": "cma_portal.log_filters.QuietPermissionDenied"}}
-LOGGING["loggers"]["django.request"] = {"filters": ["quiet_403"]}
 
 # A co-editor invitation link works for this many days; inviting again sends a fresh one.
 COLLABORATOR_INVITATION_DAYS = env.int("COLLABORATOR_INVITATION_DAYS", default=30)
@@ -377,12 +368,7 @@ PROMETHEUS_EXPORT_MIGRATIONS = False
 MIDDLEWARE.insert(1, "cma_portal.observability.RequestIdMiddleware")
 # JSON lines in production (one object per line, for the log collector), text in development.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
-LOGGING.setdefault("filters", {})["request_id"] = {"()": "cma_portal.observability.RequestIdFilter"}
-LOGGING.setdefault("formatters", {}).update(
-    json={"()": "cma_portal.observability.JsonFormatter"},
-    text={"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
-)
-LOGGING["handlers"]["console"].update({"filters": ["request_id"], "formatter": LOG_FORMAT})
+LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"), log_format=LOG_FORMAT)
 
 # Error reporting to Sentry (or GlitchTip, Bugsink): off unless SENTRY_DSN is set; no personal data.
 SENTRY_DSN = env.str("SENTRY_DSN", default="")

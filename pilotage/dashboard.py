@@ -12,6 +12,7 @@ from django.utils import timezone
 from actions.models import Action
 from applications.models import Application, TrainingTarget
 from applications.states import State
+from grants.selectors.dashboard import Outcomes, programme_outcomes
 from waves.models import Call, Wave
 
 ZERO = Decimal("0")
@@ -34,6 +35,7 @@ class Dashboard:
     training_total: int = 0
     deadlines: list = field(default_factory=list)
     reviews_overdue: int | None = None
+    outcomes: Outcomes | None = None  # what laureates really did (accepted reports, payments)
 
 
 def _funnel_counts(prefix: str = ""):
@@ -177,4 +179,5 @@ def build_dashboard(*, now: datetime | None = None) -> Dashboard:
             board.deadlines.append({"at": closes, "kind": "wave", "label": wave.name, "object": wave})
     board.deadlines.sort(key=lambda d: d["at"])
     board.reviews_overdue = reviews_overdue(now)
+    board.outcomes = programme_outcomes(call=call, today=timezone.localtime(now).date())
     return board

@@ -69,6 +69,19 @@ PHASES = (
 # Forms whose only field is the CSRF token, shown only when the action is possible: posted with
 # invented fields at their URL (submitting a complete dossier would render its PDF on each post).
 FIELDLESS = {"applications:dossier_submit"}
+# Forms shown only in states the discovery pages do not reach (a draft in a closed wave; the grant
+# agreement's steps): posted with invented fields at their URL, like the fieldless ones.
+UNDISCOVERED = {
+    "applications:letter_move",
+    "grants:upload_signed",
+    "grants_staff:countersign",
+    "grants_staff:prepare",
+    "grants_staff:report_accept",
+    "grants_staff:report_correction",
+    "grants_staff:schedule",
+    "grants_staff:send",
+    "grants_staff:start",
+}
 
 # allauth's account pages that the portal offers (login, sign-up, password and address
 # management, login by code) and who opens them.
@@ -281,7 +294,8 @@ def discovered(fuzz_data, django_db_blocker):
     pages = [
         (n, page_role(n), None)
         for n, r in POLICY.items()
-        if r.kind in (PAGE, FORM) and not NOT_HTML.search(n)
+        # Pages nobody may open (e.g. /metrics, for the scraper only) hold no form to fuzz.
+        if r.kind in (PAGE, FORM) and not NOT_HTML.search(n) and page_role(n) is not None
     ]
     pages += [(n, page_role(n), None) for n in ALLAUTH_PAGES]
     # The screening page of a dossier in draft (deadline extension).
@@ -436,7 +450,9 @@ def check_post(name, payload, response, before, after):
 def test_every_post_url_has_a_discovered_form(discovered):
     """Each URL that accepts a POST was found as a form on some page, so the fuzz below posts
     the fields the page really sends (and not only invented ones)."""
-    missing = [name for name in post_targets() if name not in discovered and name not in FIELDLESS]
+    missing = [
+        name for name in post_targets() if name not in discovered and name not in FIELDLESS | UNDISCOVERED
+    ]
     assert not missing, f"no form found for {missing}"
 
 

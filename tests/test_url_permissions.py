@@ -214,6 +214,38 @@ POLICY: dict[str, Rule] = {
     "grids:list": rule(PAGE, ONLY_ADMIN),
     "grids:create": rule(FORM, ONLY_ADMIN),
     "grids:detail": rule(FORM, ONLY_ADMIN),
+    # Grant phase (issue 14). Open data: everyone.
+    "opendata:subventions_csv": rule(PAGE, EVERYONE),
+    "opendata:subventions_json": rule(PAGE, EVERYONE),
+    # The laureate's pages: editors act, screeners read; the owner alone submits a report.
+    "grants:agreement": rule(PAGE, EDITORS | SCREENERS),
+    "grants:pdf": rule(PAGE, EDITORS | SCREENERS),
+    "grants:signed_file": rule(PAGE, EDITORS | SCREENERS),
+    "grants:upload_signed": rule(POST, EDITORS | SCREENERS),
+    "grants:report": rule(FORM, EDITORS | SCREENERS),
+    "grants:report_submit": rule(POST, EDITORS | SCREENERS),
+    "grants:report_document": rule(POST, EDITORS | SCREENERS),
+    "grants:report_document_file": rule(PAGE, EDITORS | SCREENERS),
+    # Staff pages under /instruction/conventions/.
+    **{
+        f"grants_staff:{name}": rule(PAGE, SCREENERS)
+        for name in ("agreements", "overdue", "agreement", "report")
+    },
+    "grants_staff:prepare": rule(FORM, SCREENERS),
+    **{
+        f"grants_staff:{name}": rule(POST, SCREENERS)
+        for name in (
+            "schedule",
+            "send",
+            "countersign",
+            "start",
+            "close",
+            "terminate",
+            "report_accept",
+            "report_correction",
+            "instalment_paid",
+        )
+    },
 }
 
 # allauth's own pages are allauth's business; these few are in the table above.
@@ -265,11 +297,13 @@ def data(django_db_setup, django_db_blocker, media_dir):
     from applications.models import Document
     from applications.pdf import submission_render_pdf
     from applications.services import messages as message_services
+    from grants.services.reports import report_document_add
     from pilotage.services import invitation_create
     from reviews.models import Grid
     from reviews.services.assignments import assignment_create, assignment_declare
     from reviews.services.decisions import decision_record
     from reviews.services.reviews import review_save, review_start
+    from tests.grants.helpers import signed_agreement
 
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_dir):
         outer = transaction.atomic()
@@ -328,6 +362,16 @@ def data(django_db_setup, django_db_blocker, media_dir):
                 rationale="Projet retenu par le comité.",
                 actor=pm,
             )
+            agreement = signed_agreement(app, pm)
+            grant_report = agreement.reports.order_by("number").first()
+            report_document = report_document_add(
+                report=grant_report,
+                actor=owner,
+                uploaded_file=SimpleUploadedFile(
+                    "piece.pdf", blank_pdf_bytes(), content_type="application/pdf"
+                ),
+                page_count=1,
+            )
             invitation = invitation_create(
                 actor=admin, email="nouvel-expert@exemple.fr", role=roles.REVIEWER, actions=[]
             )
@@ -359,6 +403,9 @@ def data(django_db_setup, django_db_blocker, media_dir):
                 "pending": pending,
                 "invitation": invitation,
                 "grid": Grid.objects.current().first(),
+                "grant_report": grant_report,
+                "report_document": report_document,
+                "instalment": agreement.instalments.order_by("order").first(),
             }
         finally:
             transaction.set_rollback(True)
@@ -377,6 +424,9 @@ DEFAULT_KWARGS = {
     "table": lambda d: "entonnoir",
     "what": lambda d: "dossiers",
     "fmt": lambda d: "csv",
+    "report_id": lambda d: d["grant_report"].pk,
+    "document_id": lambda d: d["report_document"].pk,
+    "instalment_id": lambda d: d["instalment"].pk,
 }
 URL_KWARGS = {
     ("applications:organisation", "pk"): lambda d: d["app"].lead_organisation_id,
@@ -423,7 +473,7 @@ def is_login_redirect(response) -> bool:
 
 
 def on_someone_elses_application(name: str) -> bool:
-    return name.startswith(("applications:", "laureates:letter")) and "pk" in named_urls()[name]
+    return name.startswith(("applications:", "laureates:letter", "grants:")) and "pk" in named_urls()[name]
 
 
 def request_as(client, data, role, method, url):
@@ -729,6 +779,8 @@ def test_staff_without_second_factor_see_no_application_data(client, data, name,
     assert POLICY[name].allowed >= LOGGED_IN, f"{where}: a staff-only page answered"
     if name in ("profile:calendar_feed", "applications:invitation"):
         return  # the secret token in the URL is the credential, for anyone holding it
+    if name.startswith("opendata:"):
+        return  # signed agreements are public by law (décret 2017-779), for everyone
     body = (
         b"".join(response.streaming_content) if hasattr(response, "streaming_content") else response.content
     )

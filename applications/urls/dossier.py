@@ -4,6 +4,7 @@ names live in the `applications` namespace)."""
 from django.urls import path
 
 from applications.views import dossier as views
+from applications.views import dossier_submission
 
 urlpatterns = [
     path("", views.dossier, name="dossier"),
@@ -16,5 +17,5 @@ urlpatterns = [
     path("documents/", views.add_document, name="dossier_documents"),
     path("documents/<int:document_pk>/", views.download_document, name="dossier_document"),
     path("documents/<int:document_pk>/retirer/", views.remove_document, name="dossier_document_remove"),
-    path("deposer/", views.submit, name="dossier_submit"),
+    path("deposer/", dossier_submission.submit, name="dossier_submit"),
 ]

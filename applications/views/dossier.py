@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from applications.downloads import document_response
-from applications.errors import TransitionError
 from applications.forms import dossier as forms
+from applications.forms import partners as partner_forms
 from applications.models import Application, BudgetLine, Document, Organisation, Submission
 from applications.selectors.access import get_application_for, is_editor
 from applications.selectors.dossier import (
@@ -33,7 +33,6 @@ from applications.services.dossier import (
     document_replace,
     document_retire,
     dossier_section_save,
-    dossier_submit,
 )
 from applications.snapshots import budget_totals
 from applications.states import State
@@ -59,11 +58,11 @@ def _build_forms(application: Application, *, section: str | None = None, data=N
     return {
         "presentation": forms.PresentationForm(**bound("presentation"), **kw),
         "annex": forms.FinancialAnnexForm(**bound("annex"), **kw),
-        "partners": forms.PartnerFormSet(
+        "partners": partner_forms.PartnerFormSet(
             **bound("partners"),
             prefix="partners",
             queryset=application.partners.select_related("organisation"),
-            form_kwargs={**kw, "organisation_choices": forms.organisation_choices(application)},
+            form_kwargs={**kw, "organisation_choices": partner_forms.organisation_choices(application)},
         ),
         "budget": forms.BudgetFormSet(
             **bound("budget"), prefix="budget", queryset=application.budget_lines.all(), **kw
@@ -182,7 +181,7 @@ def _render_page(request, application: Application, *, section=None, bound_form=
     return render(request, "applications/dossier.html", context, status=status)
 
 
-def _get_dossier(request, pk: int) -> Application:
+def get_dossier(request, pk: int) -> Application:
     application = get_application_for(request.user, pk)
     if application.dossier_deadline is None:
         # No dossier before a GO (which sets the deadline).
@@ -193,7 +192,7 @@ def _get_dossier(request, pk: int) -> Application:
 @login_required
 @require_GET
 def dossier(request, pk: int):
-    return _render_page(request, _get_dossier(request, pk))
+    return _render_page(request, get_dossier(request, pk))
 
 
 # Section writers: the ORM writes of each section, run inside `dossier_section_save`.
@@ -297,7 +296,7 @@ def _editable_or_refuse(request, application: Application):
 
 
 def _save_section(request, pk: int, section: str):
-    application = _get_dossier(request, pk)
+    application = get_dossier(request, pk)
     refused = _editable_or_refuse(request, application)
     if refused:
         return refused
@@ -315,7 +314,7 @@ def _save_section(request, pk: int, section: str):
             )
         except DossierConflict as exc:
             messages.error(request, exc.message)
-            application = _get_dossier(request, pk)
+            application = get_dossier(request, pk)
             return _render_page(request, application, section=section, bound_form=form, status=409)
         except DossierError as exc:
             messages.error(request, exc.message)
@@ -356,7 +355,7 @@ add_document = _section_view("documents")
 @login_required
 @require_POST
 def remove_document(request, pk: int, document_pk: int):
-    application = _get_dossier(request, pk)
+    application = get_dossier(request, pk)
     refused = _editable_or_refuse(request, application)
     if refused:
         return refused
@@ -388,57 +387,8 @@ def remove_document(request, pk: int, document_pk: int):
 @login_required
 @require_GET
 def download_document(request, pk: int, document_pk: int):
-    application = _get_dossier(request, pk)
+    application = get_dossier(request, pk)
     document = application.documents.filter(pk=document_pk, message__isnull=True).first()
     if document is None:
         raise Http404
     return document_response(document)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def submit(request, pk: int):
-    application = _get_dossier(request, pk)
-    if not is_editor(request.user, application):
-        raise PermissionDenied
-    if application.state != State.DOSSIER_DRAFT:
-        if application.dossier_submitted_at:
-            messages.info(
-                request,
-                _("Ce dossier a déjà été déposé le %(at)s : rien de plus à faire.")
-                % {"at": format_paris(application.dossier_submitted_at)},
-            )
-        else:
-            messages.error(request, dossier_refusal(application))
-        return redirect("applications:dossier", pk=pk)
-    if request.method == "POST":
-        try:
-            submission = dossier_submit(application=application, actor=request.user)
-        except TransitionError as exc:
-            fresh = Application.objects.get(pk=pk)
-            if fresh.state == State.DOSSIER_SUBMITTED:
-                # A double click: the first request already submitted.
-                messages.info(
-                    request,
-                    _("Ce dossier a déjà été déposé le %(at)s : rien de plus à faire.")
-                    % {"at": format_paris(fresh.dossier_submitted_at)},
-                )
-                return redirect("applications:dossier", pk=pk)
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                _("Votre dossier complet a été déposé le %(at)s. Référence : %(reference)s.")
-                % {"at": format_paris(submission.submitted_at), "reference": application.reference},
-            )
-            return redirect("applications:dossier", pk=pk)
-    documents = dossier_documents(application)
-    context = {
-        "title": _("Déposer le dossier complet"),
-        "application": application,
-        "missing": dossier_missing_items(application, documents=documents),
-        "deadline": deadline_info(application),
-        "totals": {k: Decimal(v) for k, v in budget_totals(application).items()},
-        "documents": documents,
-    }
-    return render(request, "applications/dossier_submit.html", context)

@@ -16,6 +16,7 @@ from actions.models import Action
 from applications import demo as application_demo
 from cma_portal import roles
 from cma_portal.models import User
+from grants import demo as grant_demo
 from reviews import demo as review_demo
 from waves.models import Call, Wave
 
@@ -134,3 +135,4 @@ class Command(BaseCommand):
                 f"Banc d'essai : {made} affectation(s) avec évaluation transmise "
                 f"({time.perf_counter() - started:.1f} s)."
             )
+        grant_demo.seed(users=users, stdout=self.stdout)

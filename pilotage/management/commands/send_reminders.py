@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from applications.services.reminders import reminders_sweep
 from cma_portal.management.instant import parse_instant
+from grants.services.reminders import report_reminders_sweep
 from reviews.services.reminders import review_reminders_sweep
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         kwargs = {"batch_size": batch_size} if batch_size else {}
         counts = reminders_sweep(now=instant, **kwargs)
         counts.update(review_reminders_sweep(now=instant, **kwargs))
+        counts.update(report_reminders_sweep(now=instant, **kwargs))
         self.stdout.write(f"reminder sweep at {instant.isoformat()}: {sum(counts.values())} sent")
         for kind, count in sorted(counts.items()):
             self.stdout.write(f"  {kind}: {count}")
