@@ -61,6 +61,8 @@ VERB_LABELS = {
     "message_posted": _("Message envoyé"),
     "preferences_changed": _("Préférences modifiées"),
     "reminder_sent": _("Rappel envoyé"),
+    "resubmission_created": _("Lettre redéposée après un NO GO"),
+    "resubmitted": _("Redéposée dans une nouvelle lettre"),
     "review_saved": _("Évaluation enregistrée"),
     "review_submitted": _("Évaluation transmise"),
     "reviewer_actions": _("Actions de l'évaluateur·rice modifiées"),

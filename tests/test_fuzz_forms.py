@@ -73,6 +73,7 @@ FIELDLESS = {"applications:dossier_submit"}
 # agreement's steps): posted with invented fields at their URL, like the fieldless ones.
 UNDISCOVERED = {
     "applications:letter_move",
+    "applications:resubmit",  # shown only on a NO GO letter
     "grants:upload_signed",
     "grants_staff:countersign",
     "grants_staff:prepare",

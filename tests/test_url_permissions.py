@@ -161,6 +161,7 @@ POLICY: dict[str, Rule] = {
         POST, {OWNER}, refused_by_service=frozenset({COEDITOR, *SCREENERS})
     ),
     "applications:withdraw": rule(FORM, {OWNER}),
+    "applications:resubmit": rule(FORM, {OWNER}),
     # Moving a letter draft to another open wave (the empty POST of the test is refused by the form).
     "applications:letter_move": rule(POST, EDITORS),
     # The decision letter: the application's editors and screeners.
@@ -168,6 +169,7 @@ POLICY: dict[str, Rule] = {
     # Screening (/instruction/): programme managers and administrators.
     "instruction:letters": rule(PAGE, SCREENERS),
     "instruction:letters_export": rule(PAGE, SCREENERS),
+    "instruction:bulk_message": rule(FORM, SCREENERS),
     "instruction:detail": rule(PAGE, SCREENERS),
     "instruction:document": rule(PAGE, SCREENERS),
     "instruction:request_correction": rule(POST, SCREENERS),

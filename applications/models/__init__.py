@@ -140,6 +140,14 @@ class Application(models.Model):
     dossier_deadline = models.DateTimeField(_("date limite du dossier complet"), null=True, blank=True)
     go_decided_at = models.DateTimeField(_("date du GO"), null=True, blank=True)
     decision_note = models.TextField(_("motifs et recommandations"), blank=True)
+    resubmission_of = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resubmissions",
+        verbose_name=_("redépôt de"),
+    )
 
     # Final decision
     aid_granted = models.DecimalField(
@@ -350,3 +358,6 @@ class Reminder(models.Model):
                 fields=["kind", "target_type", "target_id", "due_at"], name="unique_reminder"
             )
         ]
+
+
+from applications.models_bulk import BulkMessage  # noqa: E402, F401  (model registered with the app)

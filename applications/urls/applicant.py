@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from applications.views import applicant as views
+from applications.views import resubmission
 from applications.views import waves as views_wave
 
 app_name = "applications"
@@ -25,6 +26,7 @@ urlpatterns = [
         name="collaborator_delete",
     ),
     path("<int:pk>/retirer/", views.withdraw, name="withdraw"),
+    path("<int:pk>/redeposer/", resubmission.resubmit, name="resubmit"),
     path("<int:pk>/dossier/", include("applications.urls.dossier")),
     path("<int:pk>/messages/", include("applications.urls.messages")),
 ]

@@ -2,12 +2,14 @@
 
 from django.urls import path
 
+from applications.views import bulk_messages
 from applications.views import staff as staff_views
 
 app_name = "instruction"
 urlpatterns = [
     path("", staff_views.letters, name="letters"),
     path("export.csv", staff_views.letters_export, name="letters_export"),
+    path("messages-groupes/", bulk_messages.bulk_message, name="bulk_message"),
     path("candidatures/<int:pk>/", staff_views.detail, name="detail"),
     path("candidatures/<int:pk>/correction/", staff_views.request_correction, name="request_correction"),
     path("candidatures/<int:pk>/go/", staff_views.go, name="go"),
