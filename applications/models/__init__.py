@@ -16,6 +16,7 @@ from applications.indexes import LIST_INDEXES
 
 # The dossier's detail lives in its own module; Django and callers import it from here.
 from applications.models.dossier import BudgetLine, ConsortiumPartner, Milestone, TrainingTarget  # noqa: F401
+from applications.models.messages_bulk import BulkMessage  # noqa: F401
 from applications.states import State
 
 
@@ -358,6 +359,3 @@ class Reminder(models.Model):
                 fields=["kind", "target_type", "target_id", "due_at"], name="unique_reminder"
             )
         ]
-
-
-from applications.models_bulk import BulkMessage  # noqa: E402, F401  (model registered with the app)
