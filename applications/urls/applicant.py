@@ -1,16 +1,16 @@
 from django.urls import include, path
 
 from applications.views import applicant as views
-from applications.views import resubmission
+from applications.views import people, resubmission
 from applications.views import waves as views_wave
 
 app_name = "applications"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("organisations/nouvelle/", views.organisation_new, name="organisation_new"),
-    path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
-    path("organisations/<int:pk>/modifier/", views.organisation_edit, name="organisation_edit"),
-    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("organisations/nouvelle/", people.organisation_new, name="organisation_new"),
+    path("organisations/<int:pk>/", people.organisation_detail, name="organisation"),
+    path("organisations/<int:pk>/modifier/", people.organisation_edit, name="organisation_edit"),
+    path("invitations/<str:token>/", people.invitation, name="invitation"),
     path("nouvelle/", views.letter_new, name="letter_new"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/lettre/", views.letter_edit, name="letter_edit"),
@@ -19,10 +19,10 @@ urlpatterns = [
     path("<int:pk>/depots/<int:submission_id>/", views.receipt, name="receipt"),
     path("<int:pk>/depots/<int:submission_id>/", include("applications.urls.pdf")),
     path("<int:pk>/documents/<int:doc_id>/", views.document_download, name="document"),
-    path("<int:pk>/coediteurs/", views.collaborators, name="collaborators"),
+    path("<int:pk>/coediteurs/", people.collaborators, name="collaborators"),
     path(
         "<int:pk>/coediteurs/<int:collaborator_id>/retirer/",
-        views.collaborator_delete,
+        people.collaborator_delete,
         name="collaborator_delete",
     ),
     path("<int:pk>/retirer/", views.withdraw, name="withdraw"),
