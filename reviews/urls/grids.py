@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reviews.views import staff as views
+from reviews.views import grids as views
 
 app_name = "grids"
 urlpatterns = [

@@ -20,17 +20,13 @@ from reviews.filters import DossierFilter
 from reviews.forms import (
     AutoAssignForm,
     BulkDecisionForm,
-    CriterionFormSet,
     DecisionForm,
-    GridCreateForm,
-    GridForm,
     ManualAssignForm,
     PublishForm,
     end_of_day,
 )
 from reviews.funding import funding_for_page
 from reviews.models import Assignment, Decision
-from reviews.services import grids as grid_services
 from reviews.services.assignments import (
     assignment_create,
     assignment_withdraw,
@@ -40,7 +36,7 @@ from reviews.services.assignments import (
 from reviews.services.decisions import decision_record, decisions_publish, decisions_record_bulk
 
 
-def _require(request, capability):
+def require_capability(request, capability):
     if not roles.may(request.user, capability):
         raise PermissionDenied
 
@@ -50,7 +46,7 @@ def _require(request, capability):
 
 @login_required
 def dossiers(request):
-    _require(request, "assign_reviewers")
+    require_capability(request, "assign_reviewers")
     filterset = DossierFilter(request.GET or None, queryset=selectors.selection_dossiers())
     page = paginate(request, filterset.qs if filterset.is_bound else selectors.selection_dossiers())
     rows = page.object_list = list(page.object_list)
@@ -79,7 +75,7 @@ def dossiers(request):
 
 @login_required
 def dossier(request, pk):
-    _require(request, "assign_reviewers")
+    require_capability(request, "assign_reviewers")
     application = selectors.get_dossier_for_staff(request.user, pk)
     return _dossier_page(request, application)
 
@@ -115,7 +111,7 @@ def _dossier_page(request, application, *, assign_form=None, decision_form=None,
 @login_required
 @require_POST
 def assign(request, pk):
-    _require(request, "assign_reviewers")
+    require_capability(request, "assign_reviewers")
     application = selectors.get_dossier_for_staff(request.user, pk)
     form = ManualAssignForm(request.POST)
     if form.is_valid():
@@ -140,7 +136,7 @@ def assign(request, pk):
 @login_required
 @require_POST
 def withdraw(request, pk):
-    _require(request, "assign_reviewers")
+    require_capability(request, "assign_reviewers")
     item = get_object_or_404(Assignment, pk=pk)
     try:
         assignment_withdraw(assignment=item, actor=request.user)
@@ -154,7 +150,7 @@ def withdraw(request, pk):
 @login_required
 @require_POST
 def auto_assign(request):
-    _require(request, "assign_reviewers")
+    require_capability(request, "assign_reviewers")
     form = AutoAssignForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -191,7 +187,7 @@ def _errors(form) -> str:
 
 @login_required
 def ranking(request):
-    _require(request, "decide")
+    require_capability(request, "decide")
     waves, actions = listing.waves_and_actions()
     wave = next((w for w in waves if str(w.pk) == request.GET.get("wave")), waves[0] if waves else None)
     action = next((a for a in actions if str(a.pk) == request.GET.get("action")), None)
@@ -228,7 +224,7 @@ def ranking(request):
 @login_required
 @require_POST
 def decide(request, pk):
-    _require(request, "decide")
+    require_capability(request, "decide")
     application = selectors.get_dossier_for_staff(request.user, pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -255,7 +251,7 @@ def decide(request, pk):
 @login_required
 @require_POST
 def decide_bulk(request):
-    _require(request, "decide")
+    require_capability(request, "decide")
     form = BulkDecisionForm(request.POST)
     ids = [int(v) for v in request.POST.getlist("applications") if v.isdigit()]
     back = request.POST.get("back") or ""
@@ -288,7 +284,7 @@ def decide_bulk(request):
 def publish(request):
     """POST without `confirm`: the confirmation page (who will be published, for how much);
     POST with `confirm`: publish."""
-    _require(request, "decide")
+    require_capability(request, "decide")
     form = PublishForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Vague inconnue."))
@@ -326,7 +322,7 @@ def publish(request):
 
 @login_required
 def export(request, what, fmt):
-    _require(request, "export")
+    require_capability(request, "export")
     if what not in ("dossiers", "reviews") or fmt not in ("csv", "xlsx"):
         raise PermissionDenied
     filterset = DossierFilter(request.GET or None, queryset=selectors.selection_dossiers())
@@ -335,100 +331,3 @@ def export(request, what, fmt):
 
 
 # ---------------------------------------------------------------- grids (administrators)
-
-
-@login_required
-def grids(request):
-    _require(request, "manage_grids")
-    return render(
-        request,
-        "reviews/grids.html",
-        {"title": _("Grilles d'évaluation"), "grids": list(selectors.grids_list())},
-    )
-
-
-def _criteria(formset) -> list[dict]:
-    return [
-        {
-            "label": f.cleaned_data["label"],
-            "guidance": f.cleaned_data.get("guidance", ""),
-            "weight": f.cleaned_data["weight"],
-            "scale_max": f.cleaned_data["scale_max"],
-        }
-        for f in formset.forms
-        if f.cleaned_data and not f.cleaned_data.get("DELETE")
-    ]
-
-
-@login_required
-def grid_create(request):
-    _require(request, "manage_grids")
-    form = GridCreateForm(request.POST or None)
-    formset = CriterionFormSet(request.POST or None, prefix="criteria")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        criteria = _criteria(formset)
-        try:
-            grid = grid_services.grid_create(
-                action=form.cleaned_data["action"],
-                title=form.cleaned_data["title"],
-                criteria=criteria,
-                actor=request.user,
-            )
-        except ReviewError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Grille créée."))
-            return redirect("grids:detail", pk=grid.pk)
-    return render(
-        request,
-        "reviews/grid_form.html",
-        {"title": _("Nouvelle grille"), "form": form, "formset": formset},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@login_required
-def grid_detail(request, pk):
-    _require(request, "manage_grids")
-    grid = selectors.grid_with_criteria(pk)
-    criteria = list(grid.criteria.all())
-    if request.method == "POST":
-        form = GridForm(request.POST)
-        formset = CriterionFormSet(request.POST, prefix="criteria")
-        if form.is_valid() and formset.is_valid():
-            try:
-                saved = grid_services.grid_update(
-                    grid=grid,
-                    title=form.cleaned_data["title"],
-                    criteria=_criteria(formset),
-                    actor=request.user,
-                )
-            except ReviewError as error:
-                form.add_error(None, error.message)
-            else:
-                if saved.pk != grid.pk:
-                    messages.success(
-                        request,
-                        _("La grille est déjà utilisée : la version %(v)s a été créée.")
-                        % {"v": saved.version},
-                    )
-                else:
-                    messages.success(request, _("Grille enregistrée."))
-                return redirect("grids:detail", pk=saved.pk)
-        status = 400
-    else:
-        form = GridForm(initial={"title": grid.title})
-        formset = CriterionFormSet(
-            prefix="criteria",
-            initial=[
-                {"label": c.label, "guidance": c.guidance, "weight": c.weight, "scale_max": c.scale_max}
-                for c in criteria
-            ],
-        )
-        status = 200
-    return render(
-        request,
-        "reviews/grid_form.html",
-        {"title": str(grid), "grid": grid, "criteria": criteria, "form": form, "formset": formset},
-        status=status,
-    )
