@@ -1,5 +1,5 @@
 """Django admin for administrators. State is read-only here: it changes only through
-`services.application_transition`, which audits it."""
+`services.application_apply_transition`, which audits it."""
 
 from django.contrib import admin
 

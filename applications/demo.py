@@ -31,7 +31,7 @@ from applications.models import (
 )
 from applications.services.documents import document_store
 from applications.services.letters import letter_create, letter_save, letter_submit
-from applications.services.transitions import application_transition
+from applications.services.transitions import application_apply_transition
 from applications.snapshots import freeze_submission
 from applications.states import State
 from waves.deadlines import dossier_deadline
@@ -179,7 +179,7 @@ def _fill_dossier(application, user):
 def _drive(application, target, *, owner, manager, now, letter_at, decide=None):
     """Move a freshly submitted letter to `target` through the workflow."""
     if target == State.LI_REJECTED:
-        application_transition(
+        application_apply_transition(
             application=application,
             name="no_go",
             actor=manager,
@@ -188,7 +188,9 @@ def _drive(application, target, *, owner, manager, now, letter_at, decide=None):
         )
         return
     if target == State.WITHDRAWN:
-        application_transition(application=application, name="withdraw", actor=owner, note="Projet reporté.")
+        application_apply_transition(
+            application=application, name="withdraw", actor=owner, note="Projet reporté."
+        )
         return
     if target not in AFTER_GO:
         return
@@ -201,11 +203,11 @@ def _drive(application, target, *, owner, manager, now, letter_at, decide=None):
         locked.go_decided_at = go_at
         locked.dossier_deadline = deadline
 
-    application_transition(application=application, name="go", actor=manager, at=go_at, apply=go)
+    application_apply_transition(application=application, name="go", actor=manager, at=go_at, apply=go)
     application.refresh_from_db()
     if target == State.DOSSIER_EXPIRED:
         if deadline < now:
-            application_transition(application=application, name="expire", actor=None, at=now)
+            application_apply_transition(application=application, name="expire", actor=None, at=now)
         return
     _fill_dossier(application, owner)
     if target == State.DOSSIER_DRAFT:
@@ -214,13 +216,13 @@ def _drive(application, target, *, owner, manager, now, letter_at, decide=None):
     def stamp(locked):
         locked.dossier_submitted_at = now
 
-    locked = application_transition(
+    locked = application_apply_transition(
         application=application, name="submit_dossier", actor=owner, at=now, apply=stamp
     )
     freeze_submission(locked, kind="dossier", submitted_by=owner, submitted_at=now)
     if target == State.DOSSIER_SUBMITTED:
         return
-    application_transition(application=application, name="start_review", actor=manager)
+    application_apply_transition(application=application, name="start_review", actor=manager)
     if target in DECIDED and decide is not None:
         decide(application, target, manager)
 

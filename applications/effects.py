@@ -1,7 +1,7 @@
 """What a state change of an application causes, besides the state itself.
 
 Each function is an effect named on a row of `workflow.TRANSITIONS` and called by
-`services.transitions.application_transition` as effect(application, actor, note, data),
+`services.transitions.application_apply_transition` as effect(application, actor, note, data),
 inside the transition's transaction and after the audit event. Effects write the thread
 messages and outbox emails that belong to the change (they commit or roll back with it) and
 start background work on commit. They import only models, selectors, emails and tasks.

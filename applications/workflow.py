@@ -2,7 +2,7 @@
 
 Each `Transition` names where it may start, where it ends, who may apply it, the guard that
 must hold and the effects it causes — by reference, so that "go to definition" on a row leads
-to every check, email, message and task it involves. `services.transitions.application_transition`
+to every check, email, message and task it involves. `services.transitions.application_apply_transition`
 is the only code that applies a row. The decisions after review (select, waitlist, reject) are
 rows of `reviews.workflow`, applied by the same service.
 

@@ -2,7 +2,7 @@
 
 - `DECISIONS`: the committee's outcome for an application under review (select, waitlist,
   reject), rows of the application's workflow applied by
-  `applications.services.transitions.application_transition`.
+  `applications.services.transitions.application_apply_transition`.
 - `ASSIGNMENT_TRANSITIONS`: an assignment's life (interests declared, conflict, withdrawal).
 - `REVIEW_TRANSITIONS`: a review's life (submitted).
 

@@ -3,7 +3,7 @@
 Every section save goes through `dossier_section_save`, which locks the application row and
 bumps its `version` in the same transaction as the writes: two people saving the same section
 from the same page version never overwrite each other silently, the second gets
-`DossierConflict`; saves of different sections both succeed. Submission goes through `application_transition("submit_dossier")`, whose
+`DossierConflict`; saves of different sections both succeed. Submission goes through `application_apply_transition("submit_dossier")`, whose
 guard `dossier_submittable` is registered here.
 """
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from applications.models import Application, Document, Submission
 from applications.selectors.dossier import dossier_refusal
 from applications.services.documents import document_store
-from applications.services.transitions import application_transition, next_reference
+from applications.services.transitions import application_apply_transition, next_reference
 from applications.snapshots import freeze_submission
 from applications.states import State
 from cma_portal.audit import audit_record
@@ -159,7 +159,7 @@ def dossier_submit(*, application: Application, actor, at: datetime | None = Non
             freeze_submission(locked, kind=Submission.Kind.DOSSIER, submitted_by=actor, submitted_at=at)
         )
 
-    application_transition(
+    application_apply_transition(
         application=application,
         name="submit_dossier",
         actor=actor,

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from applications.errors import TransitionError
 from applications.models import Application
-from applications.services.transitions import application_transition
+from applications.services.transitions import application_apply_transition
 from applications.states import State
 
 BATCH_SIZE = 500
@@ -32,7 +32,7 @@ def dossiers_expire(*, now: datetime | None = None) -> int:
     for application in candidates.select_related("owner").iterator(chunk_size=BATCH_SIZE):
         try:
             with transaction.atomic():
-                application_transition(application=application, name="expire", actor=None, at=now)
+                application_apply_transition(application=application, name="expire", actor=None, at=now)
         except TransitionError:
             continue
         expired += 1

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.errors import TransitionError
 from applications.models import Application, ConsortiumPartner, Organisation, Submission
-from applications.services.transitions import application_transition, next_reference
+from applications.services.transitions import application_apply_transition, next_reference
 from applications.snapshots import freeze_submission
 from applications.states import State
 from cma_portal.audit import audit_record
@@ -150,7 +150,7 @@ def letter_submit(*, application: Application, user, at: datetime | None = None)
             freeze_submission(locked, kind=Submission.Kind.LETTER, submitted_by=user, submitted_at=at)
         )
 
-    application_transition(
+    application_apply_transition(
         application=application,
         name="submit_letter",
         actor=user,
@@ -164,4 +164,4 @@ def letter_submit(*, application: Application, user, at: datetime | None = None)
 def application_withdraw(*, application: Application, user, note: str = "") -> Application:
     """Withdraw the application (owner only, from any open state). Side effects: those of the
     `withdraw` row of `workflow.TRANSITIONS`."""
-    return application_transition(application=application, name="withdraw", actor=user, note=note)
+    return application_apply_transition(application=application, name="withdraw", actor=user, note=note)

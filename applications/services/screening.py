@@ -1,6 +1,6 @@
 """Programme managers' decisions on a letter: correction, GO, NO GO, deadline extension, notes.
 
-State changes go through `services.transitions.application_transition`; the thread messages
+State changes go through `services.transitions.application_apply_transition`; the thread messages
 and emails they cause are the effects listed on their rows of `workflow.TRANSITIONS`.
 """
 
@@ -15,7 +15,7 @@ from applications.errors import TransitionError
 from applications.models import Application, StaffNote
 from applications.selectors.editors import application_editors
 from applications.selectors.staff import format_deadline
-from applications.services.transitions import application_transition
+from applications.services.transitions import application_apply_transition
 from applications.states import State
 from cma_portal import roles
 from cma_portal.audit import audit_record
@@ -31,7 +31,7 @@ def letter_request_correction(*, application: Application, actor, message: str) 
     `request_correction` row (thread message, email to owner and co-editors). Raises TransitionError (French) on a wrong state, a missing message or a second click.
     """
     message = (message or "").strip()
-    return application_transition(
+    return application_apply_transition(
         application=application,
         name="request_correction",
         actor=actor,
@@ -57,7 +57,7 @@ def letter_go(*, application: Application, actor, note: str = "", at: datetime |
         locked.go_decided_at = at
         locked.dossier_deadline = deadline
 
-    return application_transition(
+    return application_apply_transition(
         application=application,
         name="go",
         actor=actor,
@@ -82,7 +82,7 @@ def letter_no_go(*, application: Application, actor, reasons: str) -> Applicatio
     def apply(locked: Application) -> None:
         locked.decision_note = reasons
 
-    return application_transition(
+    return application_apply_transition(
         application=application,
         name="no_go",
         actor=actor,

@@ -1,6 +1,6 @@
 """The one service that changes an application's state.
 
-`application_transition` applies a row of a transition table (`applications.workflow`, or the
+`application_apply_transition` applies a row of a transition table (`applications.workflow`, or the
 decision rows of `reviews.workflow`): it locks the application, checks the row's sources, actors
 and guard, saves, writes an audit event, then runs the row's effects in the same transaction.
 """
@@ -19,11 +19,11 @@ from applications.selectors.access import actor_kinds
 from applications.workflow import TRANSITIONS, Transition
 from cma_portal.audit import audit_record
 
-__all__ = ["TransitionError", "actor_kinds", "application_transition", "next_reference"]
+__all__ = ["TransitionError", "actor_kinds", "application_apply_transition", "next_reference"]
 
 
 @transaction.atomic
-def application_transition(
+def application_apply_transition(
     *,
     application: Application,
     name: str | None = None,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application
-from applications.services.transitions import application_transition
+from applications.services.transitions import application_apply_transition
 from applications.states import State
 from cma_portal import roles
 from cma_portal.audit import audit_record
@@ -78,7 +78,7 @@ def assignment_create(
         data={"application": application.pk, "reviewer": reviewer.pk, "automatic": automatic},
     )
     if application.state == State.DOSSIER_SUBMITTED:
-        application_transition(
+        application_apply_transition(
             application=application,
             name="start_review",
             actor=actor,

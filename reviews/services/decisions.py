@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from applications.errors import TransitionError
 from applications.models import Application
-from applications.services.transitions import application_transition
+from applications.services.transitions import application_apply_transition
 from applications.states import State
 from cma_portal.audit import audit_record
 from cma_portal.formats import number as format_number
@@ -67,7 +67,7 @@ def decision_record(
         decisions.append(decision)
 
     try:
-        application_transition(
+        application_apply_transition(
             application=application,
             transition=DECISIONS[Decision.TRANSITIONS[outcome]],
             actor=actor,
