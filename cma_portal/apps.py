@@ -7,5 +7,10 @@ class CmaPortalConfig(AppConfig):
     verbose_name = _("Portail")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from cma_portal.middleware import restart_idle_period
+
+        user_logged_in.connect(restart_idle_period, dispatch_uid="cma-restart-idle-period")
         # Query timings on every database connection, metrics registered (cma_portal/metrics.py).
         from cma_portal import metrics  # noqa: F401

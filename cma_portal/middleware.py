@@ -128,3 +128,9 @@ class StaffSessionIdleMiddleware:
                 request.session[self.SESSION_KEY] = now
                 request.session.set_expiry(timeout)
         return self.get_response(request)
+
+
+def restart_idle_period(sender, request, user, **kwargs):
+    """A login starts a new activity period, even over a session that kept its data."""
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(StaffSessionIdleMiddleware.SESSION_KEY, None)
