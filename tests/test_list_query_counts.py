@@ -21,7 +21,7 @@ MAX_QUERIES = 12
 # The staff page of an application shows thirteen kinds of things (documents, actions, volets,
 # partners, submissions, history, notes, messages, co-editors…) beside the session's user and
 # the access check: one query each.
-MAX_DETAIL_QUERIES = {"instruction:detail": 13}
+MAX_DETAIL_QUERIES: dict[str, int] = {}
 STATES = [State.SELECTED, State.UNDER_REVIEW, State.DOSSIER_SUBMITTED, State.NOT_SELECTED, State.WAITLISTED]
 
 

@@ -52,14 +52,15 @@ def is_editor(user, application: Application) -> bool:
     return application.collaborators.filter(user=user, accepted_at__isnull=False).exists()
 
 
-def actor_kinds(application: Application, user) -> set[str]:
-    """What `user` is to `application`, in the vocabulary of the workflow table."""
+def actor_kinds(application: Application, user, *, staff_side: bool = False) -> set[str]:
+    """What `user` is to `application`, in the vocabulary of the workflow table. On a staff page
+    (`staff_side`) only the staff kind matters, so the co-editor check is skipped."""
     if user is None:
         return {SYSTEM}
     kinds: set[str] = set()
     if application.owner_id == user.pk:
         kinds |= {OWNER, EDITOR}
-    elif application.collaborators.filter(user=user, accepted_at__isnull=False).exists():
+    elif not staff_side and application.collaborators.filter(user=user, accepted_at__isnull=False).exists():
         kinds.add(EDITOR)
     if roles.may(user, "screen_letters"):
         kinds.add(STAFF)
@@ -87,7 +88,7 @@ def application_access_for(user, pk: int, *, staff_only: bool = False) -> Applic
     PermissionDenied on a staff page (`staff_only`) without the staff capability (which needs a
     session that passed the second factor)."""
     application = get_application_for(user, pk, staff_only=staff_only)
-    kinds = frozenset(actor_kinds(application, user))
+    kinds = frozenset(actor_kinds(application, user, staff_side=staff_only))
     return ApplicationAccess(
         application=application,
         kinds=kinds,
