@@ -131,6 +131,9 @@ class StaffSessionIdleMiddleware:
 
 
 def restart_idle_period(sender, request, user, **kwargs):
-    """A login starts a new activity period, even over a session that kept its data."""
-    if request is not None and hasattr(request, "session"):
-        request.session.pop(StaffSessionIdleMiddleware.SESSION_KEY, None)
+    """A login starts a new activity period, even over a session that kept its data; the login
+    writes the session anyway, so the first page after it needs no write of its own."""
+    timeout = settings.STAFF_SESSION_IDLE_TIMEOUT
+    if timeout and request is not None and hasattr(request, "session") and is_staff_member(user):
+        request.session[StaffSessionIdleMiddleware.SESSION_KEY] = int(time.time())
+        request.session.set_expiry(timeout)

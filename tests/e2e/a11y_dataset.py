@@ -103,7 +103,23 @@ def build():
     in_progress = assignment_create(application=second, reviewer=reviewer_user, due_at=due, actor=pm)
     assignment_declare(assignment=in_progress, conflict=False, reason="", actor=reviewer_user)
 
+    # The grant phase of the laureate (issue 14's pages).
+    from grants.services.reports import report_document_add
+    from tests.grants.helpers import signed_agreement
+
+    agreement = signed_agreement(app, pm)
+    grant_report = agreement.reports.order_by("number").first()
+    report_document = report_document_add(
+        report=grant_report,
+        actor=owner,
+        uploaded_file=SimpleUploadedFile("piece.pdf", blank_pdf_bytes(), content_type="application/pdf"),
+        page_count=1,
+    )
+
     data = {
+        "grant_report": grant_report,
+        "report_document": report_document,
+        "instalment": agreement.instalments.order_by("order").first(),
         "users": {
             ANON: None,
             OWNER: owner,
