@@ -23,8 +23,6 @@ test gets a fresh browser context and page, so cookies never leak between tests.
 """
 
 import os
-import sys
-from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
@@ -75,49 +73,6 @@ def playwright_instance(_async_unsafe):
 
     with sync_playwright() as playwright:
         yield playwright
-
-
-def _reload_reference_data():
-    """Re-run our data migrations (all idempotent update_or_create) with the current models."""
-    from django.conf import settings
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations import RunPython
-
-    loader = MigrationLoader(connection, ignore_no_migrations=True)
-    base = str(settings.BASE_DIR)
-    plan = []
-    for leaf in loader.graph.leaf_nodes():
-        for node in loader.graph.forwards_plan(leaf):
-            if node not in plan:
-                plan.append(node)
-    from django.apps import apps
-
-    editor = SimpleNamespace(connection=connection)
-    for node in plan:
-        migration = loader.graph.nodes[node]
-        module = sys.modules.get(type(migration).__module__)
-        path = getattr(module, "__file__", "") or ""
-        if not path.startswith(base) or "/.venv/" in path:
-            continue
-        for operation in migration.operations:
-            if isinstance(operation, RunPython):
-                operation.code(apps, editor)
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """A transactional test flushes the database when it ends, data-migration rows included
-    (actions, call and waves, roles, site pages, default grid). Put them back before each
-    transactional e2e test that finds them gone."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
-        return
-    request.getfixturevalue("transactional_db")
-    from actions.models import Action
-
-    if not Action.objects.exists():
-        _reload_reference_data()
 
 
 @pytest.fixture(scope="package")
