@@ -93,7 +93,7 @@ def submit_everything_with_redis_down(server) -> dict:
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_submits_with_redis_down_then_catch_up_delivers_once(private_redis, settings):  # noqa: F811
     settings.OUTBOX_CATCH_UP_DELAY = 0  # the catch-up may take the rows at once
     submitted = submit_everything_with_redis_down(private_redis)
@@ -118,7 +118,7 @@ def test_submits_with_redis_down_then_catch_up_delivers_once(private_redis, sett
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_login_works_with_redis_down(private_redis):  # noqa: F811
     user = UserFactory()
     client = Client()
@@ -182,7 +182,7 @@ def start_worker(server, log_path, smtp_port):
 @pytest.mark.redis
 @pytest.mark.worker
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_worker_delivers_after_redis_returns(private_redis, settings, tmp_path):  # noqa: F811
     """The same outage; then Redis and a real worker come back and the beat's two catch-up
     tasks run (published here as beat would): each email reaches the SMTP server once, and both

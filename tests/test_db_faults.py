@@ -20,7 +20,7 @@ from cma_portal.models import AuditEvent, OutboxEmail
 from tests.applications.test_dossier_views import dossier_application, fill_dossier, url
 from tests.factories import UserFactory, programme_manager
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def wsgi_get(handler, path, session_key) -> int:

@@ -112,7 +112,7 @@ def test_section_save_with_stale_version_changes_nothing():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_saves_one_wins_one_conflicts():
     application = _dossier()
     version = application.version

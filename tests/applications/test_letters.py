@@ -305,7 +305,7 @@ def test_submitted_letter_is_no_longer_editable(client):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_submits_make_one_submission_on_postgres():
     """Two requests submitting at the same instant: the row lock lets one through."""
     import threading

@@ -89,7 +89,7 @@ def test_time_limits_and_visibility_timeout_are_sized_to_each_other():
 @pytest.mark.redis
 @pytest.mark.worker
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_pdf_ready_soon_after_a_killed_worker_restarts(private_redis, tmp_path):  # noqa: F811
     application = rich_dossier_application(years=50, partners=80, milestones=200, documents=30)
     submission = submit_snapshot(application)

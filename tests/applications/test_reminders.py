@@ -173,7 +173,7 @@ def test_send_reminders_command_prints_counts(django_capture_on_commit_callbacks
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_sweeps_send_each_reminder_once():
     """Two sweeps at the same instant, each in its own thread and database connection."""
     applications = [dossier_draft() for _ in range(30)]

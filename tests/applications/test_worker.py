@@ -90,7 +90,7 @@ def stop_worker(process, log):
 
 @pytest.mark.worker
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_worker_renders_the_dossier_pdf(tmp_path):
     application = rich_dossier_application(documents=4)
     was_eager = celery_app.conf.task_always_eager

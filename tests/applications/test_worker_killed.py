@@ -111,7 +111,7 @@ def unacked_since(client, task_id) -> float | None:
 
 @pytest.mark.worker
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_pdf_rendering_survives_a_worker_killed_mid_task(tmp_path):
     # Large enough that rendering takes several seconds: 47 pages, 6 to 12 s in a fresh worker
     # on a 2-core machine, so that a kill 1.5 s after the task started lands mid-render.

@@ -211,7 +211,7 @@ def test_administrators_see_the_backlog(rf):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_senders_send_once():
     """Eight threads (own connections) deliver the same forty rows at once: forty emails."""
     rows = OutboxEmail.objects.bulk_create(

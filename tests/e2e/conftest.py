@@ -33,20 +33,6 @@ SCREENSHOT_DIR = "/tmp/screenshots"
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
-def pytest_collection_modifyitems(config, items):
-    """serialized_rollback does not survive a transactional test without it running first (the
-    flush re-creates content types, the restore then collides with them); `_reference_data`
-    restores what the data migrations created instead, so it is dropped from e2e tests."""
-    here = os.path.dirname(__file__)
-    for item in items:
-        if not str(item.path).startswith(here):
-            continue
-        marker = item.get_closest_marker("django_db")
-        if marker is not None and marker.kwargs.get("serialized_rollback"):
-            kwargs = {k: v for k, v in marker.kwargs.items() if k != "serialized_rollback"}
-            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs))
-
-
 def pytest_collection_finish(session):
     """E2E modules set DJANGO_ALLOW_ASYNC_UNSAFE at import (collection time); it must not leak
     into the other tests nor into their subprocesses (`check --deploy` refuses it). It is set

@@ -12,7 +12,7 @@ from tests import fixtures_files as ff  # noqa: E402
 from tests.e2e.conftest import save_screenshot  # noqa: E402
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, WaveFactory  # noqa: E402
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_applicant_submits_letter_in_browser(page, live_server, tmp_path):

@@ -18,7 +18,7 @@ from tests import fixtures_files as ff  # noqa: E402
 from tests.e2e.conftest import login_page_as, save_screenshot  # noqa: E402
 from tests.factories import ApplicationFactory, OrganisationFactory  # noqa: E402
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _dossier():

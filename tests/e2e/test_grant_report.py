@@ -13,7 +13,7 @@ from tests.e2e.conftest import login_page_as, save_screenshot  # noqa: E402
 from tests.factories import programme_manager  # noqa: E402
 from tests.grants.helpers import laureate, signed_agreement  # noqa: E402
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def people_to_date(page, live_server) -> int:

@@ -18,7 +18,7 @@ from django.utils import timezone  # noqa: E402
 
 from tests.e2e.conftest import login_page_as, save_screenshot  # noqa: E402
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 # A raw code as the history used to show them: li_draft, submit_letter, document_uploaded…
 RAW_CODE = re.compile(r"\b[a-z]+_[a-z_]+\b")

@@ -16,8 +16,8 @@ from reviews.services.assignments import assignment_create
 from tests.e2e.conftest import login_page_as, save_screenshot  # noqa: E402
 from tests.factories import SubmittedDossierFactory, covering_reviewer, programme_manager  # noqa: E402
 
-# serialized_rollback: actions and the default grid come from data migrations.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# actions and the default grid come from data migrations (put back by _reference_data).
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_reviewer_declares_fills_grid_and_submits(page, live_server, tmp_path):

@@ -13,7 +13,7 @@ from tests.e2e.conftest import login_page_as, save_screenshot  # noqa: E402
 from tests.factories import WaveFactory, covering_reviewer, programme_manager  # noqa: E402
 from tests.reviews.helpers import reviewed_dossier  # noqa: E402
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_programme_manager_ranks_and_decides(page, live_server, tmp_path):

@@ -18,7 +18,7 @@ from tests.factories import (  # noqa: E402
     programme_manager,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_staff_list_filter_sort_and_go(page, live_server, tmp_path):
