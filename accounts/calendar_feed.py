@@ -1,14 +1,20 @@
 """A user's deadlines as an iCalendar feed (RFC 5545): CRLF line endings, lines folded at 75
-octets, stable UIDs, instants in UTC."""
+octets, stable UIDs, instants in UTC. Every deadline carries two reminders (VALARM, DISPLAY),
+seven days and one day before. The texts are in the user's preferred language: a calendar
+application fetching the feed has no session and no language of its own."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 PRODID = "-//ANR//Portail CMA Sante numerique//FR"
+# Reminders before each deadline, in days (RFC 5545 durations -P7D, -P1D).
+ALARM_DAYS = (7, 1)
 
 
 @dataclass
@@ -18,6 +24,26 @@ class Event:
     summary: str
     description: str = ""
     url: str = ""
+    alarm_days: tuple[int, ...] = ALARM_DAYS
+
+
+def alarm_lines(event: Event) -> list[str]:
+    """One VALARM per reminder: shown by the calendar application, `days` before the event."""
+    lines = []
+    for days in event.alarm_days:
+        text = ngettext(
+            "Dans %(days)s jour : %(summary)s",
+            "Dans %(days)s jours : %(summary)s",
+            days,
+        ) % {"days": days, "summary": event.summary}
+        lines += [
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            f"TRIGGER:-P{days}D",
+            f"DESCRIPTION:{escape_text(text)}",
+            "END:VALARM",
+        ]
+    return lines
 
 
 def escape_text(value: str) -> str:
@@ -72,9 +98,16 @@ def render_calendar(events: list[Event], *, name: str, now: datetime | None = No
             lines.append(f"DESCRIPTION:{escape_text(event.description)}")
         if event.url:
             lines.append(f"URL:{event.url}")
+        lines += alarm_lines(event)
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def user_calendar(user, *, now: datetime | None = None) -> str:
+    """The whole feed of `user`, in their preferred language."""
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        return render_calendar(user_events(user, now=now), name=_("Portail CMA — mes échéances"), now=now)
 
 
 def user_events(user, *, now: datetime | None = None) -> list[Event]:
@@ -103,8 +136,9 @@ def user_events(user, *, now: datetime | None = None) -> list[Event]:
                 Event(
                     uid=f"dossier-{application.pk}@{host}",
                     start=application.dossier_deadline,
-                    summary=f"Date limite du dossier complet — {label}",
-                    description=f"Candidature {application.display_reference} : dépôt du dossier complet.",
+                    summary=_("Date limite du dossier complet — %(label)s") % {"label": label},
+                    description=_("Candidature %(reference)s : dépôt du dossier complet.")
+                    % {"reference": application.display_reference},
                     url=url,
                 )
             )
@@ -115,8 +149,9 @@ def user_events(user, *, now: datetime | None = None) -> list[Event]:
                     Event(
                         uid=f"wave-{application.wave_id}-letter-{application.pk}@{host}",
                         start=closes,
-                        summary=f"Clôture de la vague — lettre d'intention {label}",
-                        description=f"{application.wave.name_fr} : dernier instant pour déposer la lettre d'intention.",
+                        summary=_("Clôture de la vague — lettre d'intention %(label)s") % {"label": label},
+                        description=_("%(wave)s : dernier instant pour déposer la lettre d'intention.")
+                        % {"wave": application.wave.name},
                         url=url,
                     )
                 )

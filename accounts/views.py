@@ -91,7 +91,7 @@ def calendar_feed_view(request, token):
     user = User.objects.filter(calendar_token=token, is_active=True).first()
     if user is None:
         raise Http404
-    body = calendar_feed.render_calendar(calendar_feed.user_events(user), name="Portail CMA — mes échéances")
+    body = calendar_feed.user_calendar(user)
     response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="cma-echeances.ics"'
     return response

@@ -13,19 +13,20 @@ from waves.selectors import waves_open_at
 
 def home(request):
     now = timezone.now()
-    open_waves = waves_open_at(now)
-    current = open_waves[0] if open_waves else None
-    closes_at = current.effective_closes_at() if current else None
+    # Every open wave with its own deadline, soonest closing first (rolling procedure last).
+    open_waves = []
+    for wave in waves_open_at(now):
+        closes_at = wave.effective_closes_at()
+        open_waves.append(
+            {"wave": wave, "closes_at": closes_at, "days_left": (closes_at - now).days if closes_at else None}
+        )
     return render(
         request,
         "home.html",
         {
             "actions": Action.objects.filter(is_active=True),
             "call": Call.current(),
-            "open_wave": current,
             "open_waves": open_waves,
-            "closes_at": closes_at,
-            "days_left": (closes_at - now).days if closes_at else None,
             "now": now,
         },
     )

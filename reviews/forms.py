@@ -93,6 +93,13 @@ class ReviewForm(DsfrBaseForm):
                 },
                 help_text=criterion.display_guidance,
                 choices=[("", "—")] + [(str(v), str(v)) for v in range(criterion.scale_max + 1)],
+                # Read by static/js/running-total.js for the total shown while scoring.
+                widget=forms.Select(
+                    attrs={
+                        "data-weight": format(criterion.weight, "f"),
+                        "data-scale-max": criterion.scale_max,
+                    }
+                ),
                 coerce=int,
                 empty_value=None,
                 required=False,

@@ -34,6 +34,16 @@ def weighted_score(items: Iterable[tuple[Decimal, int, int]]) -> Decimal:
     return (total / total_weight * SCALE).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def running_total(items: Iterable[tuple[Decimal, int | None, int]]) -> tuple[Decimal, int, int]:
+    """The weighted score of a review being filled in, as static/js/running-total.js shows it:
+    an unscored criterion (value None) counts as 0, so the total grows as the reviewer scores and
+    equals `weighted_score` once every criterion is scored. Returns (score on /20, criteria
+    scored, criteria)."""
+    items = list(items)
+    total = weighted_score((weight, value or 0, scale_max) for weight, value, scale_max in items)
+    return total, sum(1 for _weight, value, _max in items if value is not None), len(items)
+
+
 @dataclass(frozen=True)
 class ReviewScore:
     review_id: int

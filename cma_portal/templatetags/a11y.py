@@ -11,6 +11,7 @@ from django import forms as django_forms
 from django import template
 from django.forms.formsets import BaseFormSet
 from django.forms.widgets import CheckboxSelectMultiple, RadioSelect
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -24,6 +25,16 @@ def field_anchor(bound_field) -> str:
     if isinstance(widget, (RadioSelect, CheckboxSelectMultiple)):
         return f"{auto_id}_0"
     return auto_id
+
+
+def field_label(bound_field) -> str:
+    """The field's label as the page shows it. allauth's address fields are labelled
+    "Adresse électronique" by templates/allauth/elements/fields.html (Django's own catalogue
+    turns allauth's "Email" into "Courriel"): the summary names them the same way."""
+    form_module = type(bound_field.form).__module__
+    if form_module.startswith("allauth.") and getattr(bound_field.field.widget, "input_type", "") == "email":
+        return _("Adresse électronique")
+    return getattr(bound_field.field, "plain_label", bound_field.label)
 
 
 def _form_items(form) -> list[dict]:
@@ -46,7 +57,7 @@ def _form_items(form) -> list[dict]:
                 {
                     "anchor": anchor,
                     "message": error,
-                    "label": getattr(bound.field, "plain_label", bound.label),
+                    "label": field_label(bound),
                 }
             )
     return items

@@ -1,9 +1,11 @@
 """Template filters over `cma_portal.formats`: `{{ amount|euros }}`, `{{ n|number }}`,
-`{{ when|date_fr }}` (long date in the current language), `{{ when|datetime_fr }}`."""
+`{{ when|date_fr }}` (long date in the current language), `{{ when|datetime_fr }}`, and the
+punctuation that French spaces and English does not: `{% colon %}`, `{% semicolon %}`."""
 
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import pgettext
 
 from cma_portal import formats
 
@@ -38,3 +40,15 @@ def date_fr(value, fmt="DATE_FORMAT"):
 @register.filter
 def datetime_fr(value):
     return formats.datetime_text(value)
+
+
+@register.simple_tag
+def colon():
+    """The colon between a label and its value: " :" in French, ":" in English."""
+    return pgettext("typography", " :")
+
+
+@register.simple_tag
+def semicolon():
+    """The semicolon between the items of an inline list: " ; " in French, "; " in English."""
+    return pgettext("typography", " ; ")

@@ -66,12 +66,12 @@ def user_roles(request, pk):
         except services.PilotageError as error:
             form.add_error(None, str(error.message))
         else:
-            messages.success(request, _("Les rôles de %(email)s sont enregistrés.") % {"email": target.email})
+            messages.success(request, _("Rôles enregistrés pour %(email)s.") % {"email": target.email})
             return redirect("pilotage:users")
     return render(
         request,
         "pilotage/user_roles.html",
-        {"title": _("Rôles de %(email)s") % {"email": target.email}, "form": form, "target": target},
+        {"title": _("Rôles — %(email)s") % {"email": target.email}, "form": form, "target": target},
     )
 
 

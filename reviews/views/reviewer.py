@@ -16,7 +16,7 @@ from applications.models import Document
 from applications.selectors.access import applications_visible_to
 from cma_portal import roles
 from cma_portal.pagination import paginate, row_url_prefix
-from reviews import pdf, selectors
+from reviews import pdf, scoring, selectors
 from reviews.errors import ReviewError
 from reviews.forms import DeclarationForm, ReviewForm
 from reviews.models import Assignment, Decision
@@ -155,10 +155,14 @@ def review(request, pk):
         form = ReviewForm(review=current, disabled=current.is_submitted)
         status = 200
     item.review = current
+    total, scored, count = scoring.running_total(
+        (score.criterion.weight, score.value, score.criterion.scale_max) for score in current.scores.all()
+    )
     return render(
         request,
         "reviews/review_form.html",
         {
+            "running_total": {"total": total, "scored": scored, "count": count},
             "title": _("Évaluation — %(title)s") % {"title": item.application.title},
             "assignment": item,
             "application": item.application,

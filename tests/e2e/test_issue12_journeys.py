@@ -125,7 +125,9 @@ def test_error_pages_in_both_languages(page, live_server, tmp_path):
     response = page.goto(f"{live_server.url}/candidatures/mistyped-url/")
     assert response.status == 404
     page.get_by_role("heading", name="Page non trouvée").wait_for()
-    assert page.get_by_role("link", name="Mes candidatures").count() >= 1
+    # A reviewer is led back to their reviews, never to an applicant's "Mes candidatures".
+    assert page.locator("main").get_by_role("link", name="Évaluation", exact=True).count() == 1
+    assert page.get_by_role("link", name="Mes candidatures").count() == 0
     save_screenshot(page, tmp_path, "issue12-404-fr.png")
 
     response = page.goto(f"{live_server.url}/evaluation/affectations/{assignment.pk}/")
