@@ -28,6 +28,12 @@ def test_english_pages_have_no_space_before_colon_or_semicolon(settings):
     data, _objects, extra = a11y_dataset.build()
     pages = a11y_dataset.html_pages(data, extra)
     assert len(pages) > 40  # the whole journey, not a handful of pages
+    # What applicants typed is shown as typed, in French ("Jalon 1 : ouverture du module 1"):
+    # only the interface is checked.
+    from applications.models import Milestone
+
+    typed = sorted(set(Milestone.objects.values_list("title", flat=True)), key=len, reverse=True)
+    assert typed
     found = []
     clients: dict[str, Client] = {}
     for role, url in pages:
@@ -39,7 +45,10 @@ def test_english_pages_have_no_space_before_colon_or_semicolon(settings):
                 client.force_login(data["users"][role])
         html = client.get(url).content.decode()
         assert '<html lang="en"' in html, url
-        for match in FRENCH_SPACING.finditer(page_text(html)):
+        text = page_text(html)
+        for title in typed:
+            text = text.replace(title, "[typed]")
+        for match in FRENCH_SPACING.finditer(text):
             found.append(f"[{role}] {url}: …{match.group(0)}…")
     assert not found, "\n".join(found)
 
