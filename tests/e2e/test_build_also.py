@@ -110,8 +110,11 @@ def test_changed_letter_asks_before_leaving_and_unchanged_one_does_not(page, liv
     save_screenshot(page, tmp_path, "build-also-unsaved-letter.png")
 
     # Typed back to what was saved: no change, no question.
+    page.locator("#id_title").click()
+    page.keyboard.press("End")
     for _ in range(len(" et à l'IA")):
         page.keyboard.press("Backspace")
+    assert page.locator("#id_title").input_value() == "Former aux données de santé"
     with page.expect_navigation():
         back.click()
     assert len(dialogs) == 1
