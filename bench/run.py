@@ -84,6 +84,20 @@ def django_json(*args) -> dict:
     return json.loads(run([PY, "bench/setup_bench.py", *args]).strip().splitlines()[-1])
 
 
+def ensure_database(url: str) -> None:
+    """Create the database of `url` when it is missing (the reminder benchmark keeps its rows)."""
+    import psycopg2
+
+    name = url.rsplit("/", 1)[1]
+    conn = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
 def prepare(applications: int, reuse: bool) -> None:
     import psycopg2
 
@@ -367,6 +381,7 @@ def main():
         print(run([PY, "bench/bench_pdf.py", "--runs", "3"]).strip())
     if not args.skip_reminders:
         print("\nreminder sweep (bench/bench_reminders.py, 100,000 applications):")
+        ensure_database(REMINDERS_DATABASE_URL)
         print(
             run(
                 [PY, "bench/bench_reminders.py"], env={**os.environ, "DATABASE_URL": REMINDERS_DATABASE_URL}
