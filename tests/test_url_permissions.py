@@ -211,6 +211,10 @@ POLICY: dict[str, Rule] = {
     "pilotage:user_set_active": rule(POST, ONLY_ADMIN),
     "pilotage:pages": rule(PAGE, ONLY_ADMIN),
     "pilotage:page_edit": rule(FORM, ONLY_ADMIN),
+    # Edited emails (issue 15): administrators only.
+    "pilotage:email_templates": rule(PAGE, ONLY_ADMIN),
+    "pilotage:email_template_edit": rule(FORM, ONLY_ADMIN),
+    "pilotage:email_template_reset": rule(FORM, ONLY_ADMIN),
     "grids:list": rule(PAGE, ONLY_ADMIN),
     "grids:create": rule(FORM, ONLY_ADMIN),
     "grids:detail": rule(FORM, ONLY_ADMIN),
@@ -427,6 +431,8 @@ DEFAULT_KWARGS = {
     "report_id": lambda d: d["grant_report"].pk,
     "document_id": lambda d: d["report_document"].pk,
     "instalment_id": lambda d: d["instalment"].pk,
+    "template_name": lambda d: "decision_notice",
+    "language": lambda d: "fr",
 }
 URL_KWARGS = {
     ("applications:organisation", "pk"): lambda d: d["app"].lead_organisation_id,
