@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from applications.models import Application
-from applications.selectors.editors import application_editors
-from cma_portal.mail import email_preview
+from applications.views.screening_preview import editors_email_previews
 from reviews.effects import decision_notice_context
 
 TEMPLATE = "decision_notice"
@@ -29,13 +28,4 @@ def decision_email_previews(application: Application, data: dict) -> list[dict]:
     context = decision_notice_context(
         application, outcome=data["outcome"], aid_granted=aid, letter_url=letter_url
     )
-    by_language: dict[str, list[str]] = {}
-    for user in application_editors(application):
-        if user.is_active:
-            by_language.setdefault(user.preferred_language or "fr", []).append(user.email)
-    previews = []
-    for language, emails in by_language.items():
-        preview = email_preview(TEMPLATE, context, language)
-        preview["to"] = emails
-        previews.append(preview)
-    return previews
+    return editors_email_previews(application, TEMPLATE, context)
