@@ -16,6 +16,7 @@ import re
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils.html import linebreaks, urlize
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -94,7 +95,8 @@ def render_override(subject: str, body: str, context: dict) -> tuple[str, str, s
     text = substitute(body.replace("\r\n", "\n"), context)
     html = render_to_string(
         "emails/override.html",
-        {"lang": get_language(), "body": linebreaks(urlize(text, autoescape=True))},
+        # urlize escapes the text (values included) before it adds the links.
+        {"lang": get_language(), "body": mark_safe(linebreaks(urlize(text, autoescape=True)))},  # noqa: S308
     )
     return subject, text, html
 

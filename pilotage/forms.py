@@ -86,7 +86,7 @@ class EmailTemplateForm(DsfrBaseForm):
     def __init__(self, *args, allowed: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.allowed = allowed
-        hint = _("Variables : %(names)s. Aucune balise « {% %} ».") % {
+        hint = _("Variables : %(names)s. Aucune autre balise n'est acceptée.") % {
             "names": ", ".join(braced(name) for name in allowed)
         }
         for name in ("body_fr", "body_en"):
