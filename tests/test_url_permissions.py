@@ -302,7 +302,7 @@ def data(django_db_setup, django_db_blocker, media_dir):
     from applications.pdf import submission_render_pdf
     from applications.services import messages as message_services
     from grants.services.reports import report_document_add
-    from pilotage.services import invitation_create
+    from pilotage.services import email_template_save, invitation_create
     from reviews.models import Grid
     from reviews.services.assignments import assignment_create, assignment_declare
     from reviews.services.decisions import decision_record
@@ -378,6 +378,14 @@ def data(django_db_setup, django_db_blocker, media_dir):
             )
             invitation = invitation_create(
                 actor=admin, email="nouvel-expert@exemple.fr", role=roles.REVIEWER, actions=[]
+            )
+            # An edited email, so that its reset page offers its confirmation form.
+            email_template_save(
+                name="decision_notice",
+                language="fr",
+                subject="Décision sur {{ reference }}",
+                body="{{ outcome_sentence }}\n",
+                actor=admin,
             )
             yield {
                 "users": {
