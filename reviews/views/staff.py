@@ -202,7 +202,9 @@ def ranking(request):
     if publish_form:
         listing.share_choices((publish_form,), waves, actions)
     envelope = wave.budget_envelope if wave else None
-    funding, funding_total, line_on_top = funding_for_page(result.rows if result else [], page, envelope)
+    funding, funding_total, line_on_top = funding_for_page(
+        result.rows if result else [], page, envelope, wave
+    )
     return render(
         request,
         "reviews/ranking.html",
