@@ -82,6 +82,13 @@ class EmailTemplateForm(DsfrBaseForm):
     body_fr = forms.CharField(label=_("Texte (français)"), widget=forms.Textarea(attrs={"rows": 14}))
     subject_en = forms.CharField(label=_("Objet (anglais)"), max_length=255)
     body_en = forms.CharField(label=_("Texte (anglais)"), widget=forms.Textarea(attrs={"rows": 14}))
+    # The versions the editor started from (0: the default), against lost updates.
+    version_fr = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, required=False
+    )
+    version_en = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, required=False
+    )
 
     def __init__(self, *args, allowed: list[str], **kwargs):
         super().__init__(*args, **kwargs)

@@ -174,14 +174,23 @@ def _normalised(text: str) -> str:
 
 @transaction.atomic
 def email_template_save(
-    *, name: str, language: str, subject: str, body: str, actor, at: datetime | None = None
+    *,
+    name: str,
+    language: str,
+    subject: str,
+    body: str,
+    actor,
+    expected_version: int | None = None,
+    at: datetime | None = None,
 ) -> EmailTemplateOverride | None:
     """Save the edited subject and body of email `name` in `language` (issue 15). A text equal
     to the default is no edit: a stored edit is then removed (as by a reset).
 
     Refuses (PilotageError) an unknown email or language, and a text with a placeholder the
-    email does not receive or any template tag. Side effects: audit "email_template_updated"
-    with the previous text (or "email_template_reset")."""
+    email does not receive or any template tag, and — `expected_version` given: the version the
+    editor started from, 0 for the default — an edit saved by someone else in between.
+    Side effects: audit "email_template_updated" with the previous text (or
+    "email_template_reset")."""
     entry = EDITABLE_EMAILS.get(name)
     if entry is None or language not in EmailTemplateOverride.Language.values:
         raise PilotageError(_("Courriel inconnu."))
@@ -191,7 +200,25 @@ def email_template_save(
         raise PilotageError(" ".join(str(e) for e in errors))
     with translation.override(language):
         default_subject, default_body = default_texts(name)
-    stored = EmailTemplateOverride.objects.select_for_update().filter(name=name, language=language).first()
+    stored = (
+        EmailTemplateOverride.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .filter(name=name, language=language)
+        .first()
+    )
+    if expected_version is not None and (stored.version if stored else 0) != expected_version:
+        raise PilotageError(
+            _(
+                "Ce courriel a été modifié entre-temps (%(who)s, le %(date)s) : votre texte n'est pas "
+                "enregistré. Copiez-le, rechargez la page et reportez vos modifications."
+            )
+            % {
+                "who": stored.updated_by.email if stored and stored.updated_by else "—",
+                "date": timezone.localtime(stored.updated_at).strftime("%d/%m/%Y %H:%M") if stored else "—",
+            }
+            if stored
+            else _("Ce courriel a été remis au texte par défaut entre-temps : rechargez la page.")
+        )
     if subject == default_subject and _normalised(body) == _normalised(default_body):
         if stored is not None:
             email_template_reset(name=name, language=language, actor=actor)

@@ -2,6 +2,7 @@
 French and English with a preview on sample data, and the reset to the default text."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -45,22 +46,30 @@ def email_template_edit(request, template_name):
             with translation.override(language):
                 subject, body = default_texts(template_name)
         initial[f"subject_{language}"], initial[f"body_{language}"] = subject, body
+        initial[f"version_{language}"] = stored[language].version if language in stored else 0
     bound = request.method == "POST"
     form = EmailTemplateForm(request.POST if bound else None, initial=initial, allowed=entry.allowed())
     previews = []
     if bound and form.is_valid():
         data = form.cleaned_data
         if "preview" not in request.POST:
-            for language, _label in LANGUAGES:
-                services.email_template_save(
-                    name=template_name,
-                    language=language,
-                    subject=data[f"subject_{language}"],
-                    body=data[f"body_{language}"],
-                    actor=request.user,
-                )
-            messages.success(request, _("Le courriel est enregistré."))
-            return redirect("pilotage:email_template_edit", template_name=template_name)
+            try:
+                with transaction.atomic():  # both languages, or neither
+                    for language, _label in LANGUAGES:
+                        services.email_template_save(
+                            name=template_name,
+                            language=language,
+                            subject=data[f"subject_{language}"],
+                            body=data[f"body_{language}"],
+                            expected_version=data[f"version_{language}"],
+                            actor=request.user,
+                        )
+            except services.PilotageError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Le courriel est enregistré."))
+                return redirect("pilotage:email_template_edit", template_name=template_name)
+    if bound and form.is_valid() and "preview" in request.POST:
         previews = [
             email_preview(
                 template_name,
@@ -81,7 +90,7 @@ def email_template_edit(request, template_name):
             "previews": previews,
             "sample": sorted(entry.sample().items()),
         },
-        status=400 if bound and not form.is_valid() else 200,
+        status=(409 if form.non_field_errors() else 400) if bound and not form.is_valid() else 200,
     )
 
 

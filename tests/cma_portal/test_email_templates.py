@@ -372,3 +372,26 @@ def test_list_runs_the_same_queries_with_no_edit_and_with_every_email_edited(cli
     every, page = count()
     assert none == every <= 12, (none, every)
     assert page.count(f"par {admin.email}") == 2 * len(EDITABLE_EMAILS)
+
+
+@pytest.mark.django_db
+def test_an_edit_saved_in_between_is_not_overwritten(client):
+    """Two administrators open the same email; the second to save is refused, text kept."""
+    first, second = administrator(), administrator()
+    url = reverse("pilotage:email_template_edit", args=["expired"])
+    data = _form_data(version_fr="0", version_en="0")
+    client.force_login(first)
+    assert client.post(url, {**data, "subject_fr": "Premier : {{ reference }}"}).status_code == 302
+    client.force_login(second)
+    response = client.post(url, {**data, "subject_fr": "Second : {{ reference }}"})
+    assert response.status_code == 409
+    page = html.unescape(response.content.decode())
+    assert "a été modifié entre-temps" in page and first.email in page
+    assert "Second : {{ reference }}" in page
+    edit = EmailTemplateOverride.objects.get()
+    assert (edit.subject, edit.version, edit.updated_by) == ("Premier : {{ reference }}", 1, first)
+    # Reloaded, the page carries version 1 and the second administrator's save goes through.
+    assert 'name="version_fr" value="1"' in client.get(url).content.decode()
+    data["version_fr"] = "1"
+    assert client.post(url, {**data, "subject_fr": "Second : {{ reference }}"}).status_code == 302
+    assert EmailTemplateOverride.objects.get().version == 2
