@@ -268,7 +268,9 @@ def test_home_lists_every_open_wave_with_its_deadline():
 def test_error_summary_names_the_address_field_as_the_field_does():
     for language, expected in (("fr", "Adresse électronique"), ("en", "Email address")):
         response = browser(language).post(reverse("account_login"), {"login": "", "password": "x"})
-        summary = re.search(r'<div[^>]*class="[^"]*fr-alert--error[^"]*".*?</div>', response.content.decode(), re.S)
+        summary = re.search(
+            r'<div[^>]*class="[^"]*fr-alert--error[^"]*".*?</div>', response.content.decode(), re.S
+        )
         assert summary, response.content.decode()[:2000]
         text = " ".join(unescape(re.sub(r"<[^>]+>", " ", summary.group(0))).split())
         assert expected in text and "Courriel" not in text
