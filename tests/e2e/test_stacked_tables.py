@@ -55,7 +55,6 @@ def table_pages(data, objs):
         (OWNER, reverse("applications:dashboard"), True, None),
         (OWNER, reverse("applications:collaborators", args=[app.pk]), True, None),
         (ANON, reverse("waves:calendar"), True, None),
-        (ANON, reverse("laureates:list"), False, None),
     ]
 
 
