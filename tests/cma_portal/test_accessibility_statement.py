@@ -53,7 +53,7 @@ def test_statement_table_update_is_idempotent():
 
     from cma_portal.models import SitePage
 
-    migration = import_module("cma_portal.migrations.0008_accessibility_statement_tables")
+    migration = import_module("cma_portal.migrations.0009_accessibility_statement_tables")
     before = SitePage.objects.get(slug="accessibilite")
     migration.update_statement(apps, None)
     after = SitePage.objects.get(slug="accessibilite")

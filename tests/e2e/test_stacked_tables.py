@@ -52,6 +52,7 @@ def table_pages(data, objs):
         (ADMIN, reverse("pilotage:waves"), True, None),
         (ADMIN, reverse("pilotage:users"), True, None),
         (ADMIN, reverse("grids:list"), True, None),
+        (ADMIN, reverse("pilotage:email_templates"), True, None),
         (OWNER, reverse("applications:dashboard"), True, None),
         (OWNER, reverse("applications:collaborators", args=[app.pk]), True, None),
         (ANON, reverse("waves:calendar"), True, None),

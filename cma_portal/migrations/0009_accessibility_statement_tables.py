@@ -53,6 +53,6 @@ def update_statement(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cma_portal", "0007_accessibility_statement_2026")]
+    dependencies = [("cma_portal", "0008_email_template_override")]
 
     operations = [migrations.RunPython(update_statement, migrations.RunPython.noop)]
