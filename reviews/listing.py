@@ -10,7 +10,7 @@ from actions.models import Action
 from applications.states import State
 from cma_portal.choices import preload_choices
 from cma_portal.pagination import paginate
-from reviews.models import Decision
+from reviews.models import Consensus, Decision
 from waves.models import Wave
 
 
@@ -76,8 +76,8 @@ class RankedRef:
 
 
 def ranking_page(request, wave, action=None):
-    """The wave's ranking (as `selectors.wave_ranking`: every dossier ranked, severity
-    correction over the whole wave) built on light rows, and the requested page of it with
+    """The wave's ranking (as `selectors.wave_ranking`: every dossier ranked, by its validated
+    consensus's score where there is one, else its corrected mean; severity correction over the whole wave) built on light rows, and the requested page of it with
     its applications loaded: the page reads 25 applications, not the wave's thousands."""
     from collections import defaultdict
 
@@ -93,10 +93,12 @@ def ranking_page(request, wave, action=None):
     applications = Application.objects.filter(wave=wave, state__in=selectors.SELECTION_STATES)
     if action is not None:
         applications = applications.filter(actions=action)
+    consensus = Consensus.objects.validated_scores(wave.pk)
     rows = [
         selectors.RankingRow(
             RankedRef(pk, reference),
             scoring.aggregate_dossier(pk, by_application.get(pk, []), stats, threshold=threshold),
+            consensus=consensus.get(pk),
         )
         for pk, reference in applications.values_list("pk", "reference").distinct()
     ]
@@ -113,7 +115,7 @@ def ranking_page(request, wave, action=None):
     )
     by_pk = {a.pk: a for a in loaded}
     page.object_list = [
-        selectors.RankingRow(by_pk[r.application.pk], r.aggregate, r.rank)
+        selectors.RankingRow(by_pk[r.application.pk], r.aggregate, r.rank, r.consensus)
         for r in page_rows
         if r.application.pk in by_pk
     ]

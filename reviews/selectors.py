@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -14,7 +15,7 @@ from applications.models import Application, ConsortiumPartner, Membership
 from applications.states import State
 from cma_portal import roles
 from reviews import scoring
-from reviews.models import Assignment, Criterion, Decision, Grid, Review
+from reviews.models import Assignment, Consensus, Criterion, Decision, Grid, Review
 
 # Dossiers that reviewers and the selection pages deal with.
 REVIEWABLE_STATES = (State.DOSSIER_SUBMITTED, State.UNDER_REVIEW)
@@ -251,6 +252,7 @@ class RankingRow:
     application: Application
     aggregate: scoring.DossierAggregate
     rank: int = 0
+    consensus: float | None = None  # the validated consensus's score (/20)
 
 
 @dataclass
@@ -274,17 +276,14 @@ def wave_scores(wave_id: int) -> list[scoring.ReviewScore]:
 
 
 def ranking_key(row):
-    agg = row.aggregate
-    return (
-        agg.corrected_mean is None,
-        -(agg.corrected_mean or 0),
-        -(agg.mean or 0),
-        row.application.reference or "",
-    )
+    """By the validated consensus's score where there is one, else the corrected mean."""
+    score = row.consensus if row.consensus is not None else row.aggregate.corrected_mean
+    return (score is None, -(score or 0), -(row.aggregate.mean or 0), row.application.reference or "")
 
 
 def wave_ranking(wave, action=None) -> Ranking:
-    """Dossiers of `wave` (optionally of one action) ranked by corrected mean, then raw mean.
+    """Dossiers of `wave` (optionally of one action) ranked by validated consensus score, else
+    corrected mean, then raw mean (`ranking_key`).
 
     The severity correction uses every submitted review of the wave, whatever the action:
     a reviewer's severity shows across all they scored. Constant number of queries.
@@ -302,13 +301,11 @@ def wave_ranking(wave, action=None) -> Ranking:
     )
     if action is not None:
         applications = applications.filter(actions=action)
-    rows = [
-        RankingRow(
-            a, scoring.aggregate_dossier(a.pk, by_application.get(a.pk, []), stats, threshold=threshold)
-        )
-        for a in applications.distinct()
-    ]
-
+    consensus = Consensus.objects.validated_scores(wave.pk)
+    rows = []
+    for a in applications.distinct():
+        agg = scoring.aggregate_dossier(a.pk, by_application.get(a.pk, []), stats, threshold=threshold)
+        rows.append(RankingRow(a, agg, consensus=consensus.get(a.pk)))
     rows.sort(key=ranking_key)
     rank = 0
     for row in rows:
@@ -361,12 +358,12 @@ def dossier_standing(application: Application) -> Standing:
         pk: scoring.aggregate_dossier(pk, items, stats, threshold=threshold)
         for pk, items in by_application.items()
     }
-
-    def key(pk):
-        agg = aggregates[pk]
-        return (agg.corrected_mean is None, -(agg.corrected_mean or 0), -(agg.mean or 0), references[pk])
-
-    ordered = sorted(aggregates, key=key)
+    consensus = Consensus.objects.validated_scores(application.wave_id)
+    rows = [
+        RankingRow(SimpleNamespace(reference=references[pk]), agg, consensus=consensus.get(pk))
+        for pk, agg in aggregates.items()
+    ]
+    ordered = [row.aggregate.application_id for row in sorted(rows, key=ranking_key)]
     return Standing(aggregates[application.pk], ordered.index(application.pk) + 1, stats)
 
 
