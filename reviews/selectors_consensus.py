@@ -48,6 +48,11 @@ def consensus_of(application: Application) -> Consensus | None:
     return _consensus_qs().filter(application=application).first()
 
 
+def consensus_brief(application: Application) -> Consensus | None:
+    """The dossier's consensus with its rapporteur, without its scores (one query)."""
+    return Consensus.objects.select_related("assignment__reviewer").filter(application=application).first()
+
+
 def rapporteur_consensus(user, assignment_pk: int) -> tuple[Assignment, Consensus]:
     """The assignment `assignment_pk` of reviewer `user` (404 / 403 as `get_assignment_for`) and
     the consensus it is the rapporteur of; 403 for a reviewer who is not the rapporteur."""

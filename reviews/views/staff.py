@@ -98,7 +98,7 @@ def _dossier_page(request, application, *, assign_form=None, decision_form=None,
             "aggregate": standing.aggregate,
             "rank": standing.rank,
             "decision": decision,
-            "consensus": selectors_consensus.consensus_of(application),
+            "consensus": selectors_consensus.consensus_brief(application),
             "assign_form": assign_form or ManualAssignForm(initial={"due_on": default_due_at().date()}),
             "decision_form": decision_form
             or DecisionForm(
