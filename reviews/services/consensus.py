@@ -38,6 +38,7 @@ def consensus_name_rapporteur(*, application: Application, assignment: Assignmen
     if not roles.may(actor, "assign_reviewers"):
         raise ReviewError(_("Vous n'avez pas le droit d'effectuer cette action."))
     application = Application.objects.select_for_update().get(pk=application.pk)
+    assignment = Assignment.objects.select_related("reviewer").get(pk=assignment.pk)
     if assignment.application_id != application.pk or assignment.state != Assignment.State.ACCEPTED:
         raise ReviewError(
             _("Le rapporteur doit être un·e évaluateur·rice du dossier, sans conflit d'intérêts.")
