@@ -160,3 +160,15 @@ def summary_of(application: Application) -> EvaluationSummary | None:
 def released_summary(application: Application) -> EvaluationSummary | None:
     """The summary the applicant may read: released with the decision, else None."""
     return _summary_qs().filter(application=application, released_at__isnull=False).first()
+
+
+def released_summary_items(application: Application) -> tuple[EvaluationSummary | None, list]:
+    """The released summary and its items, in one query (the application page is at its budget)."""
+    items = list(
+        EvaluationSummaryItem.objects.filter(
+            summary__application=application, summary__released_at__isnull=False
+        )
+        .select_related("summary", "criterion")
+        .order_by("criterion__order", "criterion_id")
+    )
+    return (items[0].summary if items else None), items
