@@ -27,6 +27,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "manage_waves": frozenset({ADMINISTRATOR}),
     "manage_grids": frozenset({ADMINISTRATOR}),
     "manage_users": frozenset({ADMINISTRATOR}),
+    "manage_email_templates": frozenset({ADMINISTRATOR}),
     "view_dashboard": frozenset({PROGRAMME_MANAGER, ADMINISTRATOR}),
 }
 

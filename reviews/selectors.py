@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -16,16 +15,12 @@ from applications.states import State
 from cma_portal import roles
 from reviews import scoring
 from reviews.models import Assignment, Consensus, Criterion, Decision, Grid, Review
+from reviews.standing import SELECTION_STATES, wave_standing
+from reviews.standing import ranking_key as standing_key
 
 # Dossiers that reviewers and the selection pages deal with.
 REVIEWABLE_STATES = (State.DOSSIER_SUBMITTED, State.UNDER_REVIEW)
-SELECTION_STATES = (
-    State.DOSSIER_SUBMITTED,
-    State.UNDER_REVIEW,
-    State.SELECTED,
-    State.WAITLISTED,
-    State.NOT_SELECTED,
-)
+__all__ = ["SELECTION_STATES"]
 
 
 def organisation_ids(application: Application) -> set[int]:
@@ -276,9 +271,8 @@ def wave_scores(wave_id: int) -> list[scoring.ReviewScore]:
 
 
 def ranking_key(row):
-    """By the validated consensus's score where there is one, else the corrected mean."""
-    score = row.consensus if row.consensus is not None else row.aggregate.corrected_mean
-    return (score is None, -(score or 0), -(row.aggregate.mean or 0), row.application.reference or "")
+    """As `reviews.standing.ranking_key`: the validated consensus's score where there is one."""
+    return standing_key(row.aggregate, row.application.reference or "", row.consensus)
 
 
 def wave_ranking(wave, action=None) -> Ranking:
@@ -323,48 +317,14 @@ class Standing:
 
 
 def dossier_standing(application: Application) -> Standing:
-    """Where `application` stands in its wave's ranking (the same aggregate and rank as
-    `wave_ranking(wave)`), from one query over the wave's submitted reviews: the dossier page
-    does not load every application of the wave to show one rank."""
-    threshold = settings.REVIEW_DISAGREEMENT_THRESHOLD
-    rows = (
-        Review.objects.filter(
-            assignment__application__wave_id=application.wave_id,
-            assignment__application__state__in=SELECTION_STATES,
-            assignment__state=Assignment.State.ACCEPTED,
-            state=Review.State.SUBMITTED,
-        )
-        .values_list(
-            "pk",
-            "assignment__reviewer_id",
-            "assignment__application_id",
-            "weighted_score",
-            "assignment__application__reference",
-        )
-        .order_by("pk")
-    )
-    scores, references = [], {}
-    for pk, reviewer_id, application_id, score, reference in rows:
-        if score is not None:
-            scores.append(scoring.ReviewScore(pk, reviewer_id, application_id, float(score)))
-            references[application_id] = reference or ""
-    stats = scoring.severity_correction(scores, min_reviews=settings.REVIEW_SEVERITY_MIN_REVIEWS)
-    by_application: dict[int, list[scoring.ReviewScore]] = defaultdict(list)
-    for s in scores:
-        by_application[s.application_id].append(s)
-    if application.pk not in by_application:
-        return Standing(None, None, stats)
-    aggregates = {
-        pk: scoring.aggregate_dossier(pk, items, stats, threshold=threshold)
-        for pk, items in by_application.items()
-    }
-    consensus = Consensus.objects.validated_scores(application.wave_id)
-    rows = [
-        RankingRow(SimpleNamespace(reference=references[pk]), agg, consensus=consensus.get(pk))
-        for pk, agg in aggregates.items()
-    ]
-    ordered = [row.aggregate.application_id for row in sorted(rows, key=ranking_key)]
-    return Standing(aggregates[application.pk], ordered.index(application.pk) + 1, stats)
+    """Where `application` stands in its wave's ranking (the same aggregate and rank as the
+    ranking page), from the wave's standing shared through the cache (`reviews/standing.py`):
+    the dossier page does not rank the wave again to show one rank."""
+    standing = wave_standing(application.wave_id)
+    aggregate = standing.aggregates.get(application.pk)
+    if aggregate is None:
+        return Standing(None, None, standing.stats)
+    return Standing(aggregate, standing.rank_of(application.pk), standing.stats)
 
 
 def grids_list() -> QuerySet[Grid]:
