@@ -99,28 +99,23 @@ def summary_from_consensus(consensus: Consensus, actor, note: str, data: dict) -
 
 def email_consensus_sent_back(consensus: Consensus, actor, note: str, data: dict) -> None:
     """The rapporteur learns why the consensus came back, with a link to it."""
-    assignment = consensus.assignment
-    queue_email(
-        recipients=[assignment.reviewer],
-        template="consensus_sent_back",
-        context={
-            "title": consensus.application.title,
-            "reference": consensus.application.reference or "",
-            "note": note,
-            "url": settings.SITE_URL + reverse("evaluation:consensus", args=[assignment.pk]),
-        },
-    )
+    _email_rapporteur(consensus, "consensus_sent_back", note=note)
 
 
 def email_rapporteur_named(consensus: Consensus, actor, note: str, data: dict) -> None:
     """The reviewer named rapporteur is asked to write the consensus."""
+    _email_rapporteur(consensus, "rapporteur_named")
+
+
+def _email_rapporteur(consensus: Consensus, template: str, **extra) -> None:
     assignment = consensus.assignment
     queue_email(
         recipients=[assignment.reviewer],
-        template="rapporteur_named",
+        template=template,
         context={
             "title": consensus.application.title,
             "reference": consensus.application.reference or "",
             "url": settings.SITE_URL + reverse("evaluation:consensus", args=[assignment.pk]),
+            **extra,
         },
     )
