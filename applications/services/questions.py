@@ -103,7 +103,7 @@ def answers_save(*, application: Application, user, values: dict[Question, objec
                 Document.objects.filter(pk=previous).update(is_current=False)
         else:
             text = _text(question, value)
-            if answer.pk and answer.value == text:
+            if (answer.pk and answer.value == text) or (not answer.pk and not text):
                 continue
             answer.value = text
         answer.updated_at = now
