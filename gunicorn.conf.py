@@ -10,6 +10,14 @@ import shutil
 
 _multiproc_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 
+# Threaded workers. A sync worker is killed when one request outlasts `timeout`, and a
+# 100,000-row export streams for a minute or more (docs/performance.md); a gthread worker's
+# main loop keeps telling the arbiter it is alive while a thread streams, so `timeout` still
+# catches a hung process without cutting an export short. The two-node test runs the same way.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+
 
 def on_starting(server):
     if _multiproc_dir:

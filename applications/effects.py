@@ -39,6 +39,12 @@ def _context(application: Application, **extra) -> dict:
     }
 
 
+def screening_email_context(application: Application, **extra) -> dict:
+    """The context of the letter's emails (GO, NO GO, correction): what they are sent with, and
+    what the staff preview renders (`views.screening_preview`) before the decision is recorded."""
+    return _context(application, **extra)
+
+
 def _latest_submission(application: Application, kind: str) -> Submission | None:
     return (
         Submission.objects.filter(application_id=application.pk, kind=kind)

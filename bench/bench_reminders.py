@@ -6,10 +6,14 @@
 
 Seeds the database once (bulk inserts; rerunning reuses the rows), then times one sweep at a
 fixed instant and counts its queries (CaptureQueriesContext), then a second sweep at the same
-instant (everything already claimed: the idempotent path). Reminders of earlier runs are
-deleted first, so every run measures the same work. Tasks run eagerly and emails go to Django's
-dummy backend: each email is rendered (subject, text, HTML) but not sent, so the figure includes
-the rendering that a worker would otherwise do.
+instant (everything already claimed: the idempotent path). Reminders and outbox rows of
+earlier runs are deleted first, so every run measures the same work.
+
+The sweep, as in production, writes each reminder's email to the outbox and queues one
+delivery task per batch: here the broker is Celery's in-memory one and nothing consumes it, so
+the sweep's figure is the sweep's own work. The delivery a worker then does (render each email
+in its recipient's language, send it; Django's dummy backend here) is timed apart on the first
+--deliver outbox rows, and given per email.
 """
 
 import argparse
@@ -24,13 +28,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cma_portal.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cma_c_bench")
 os.environ.setdefault("EMAIL_URL", "dummymail://")
-os.environ["REDIS_URL"] = ""  # eager tasks: the sweep's emails are rendered in this process
+os.environ["REDIS_URL"] = ""  # the in-memory broker: queued tasks stay queued (see above)
 os.environ.setdefault("SEED_DEMO_ON_RUN", "false")
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # not one log line per eager email task
 
 import django  # noqa: E402
 
 django.setup()
+
+from cma_portal.celery import app as celery_app  # noqa: E402
+
+celery_app.conf.task_always_eager = False
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -39,7 +47,7 @@ from django.utils import timezone  # noqa: E402
 
 from applications.models import Application, Collaborator, Organisation, Reminder  # noqa: E402
 from applications.services.reminders import reminders_sweep  # noqa: E402
-from cma_portal.models import AuditEvent, User  # noqa: E402
+from cma_portal.models import AuditEvent, OutboxEmail, User  # noqa: E402
 from waves.models import Call, Wave  # noqa: E402
 
 BENCH_WAVE = "Vague de banc d'essai"
@@ -132,6 +140,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--applications", type=int, default=100_000)
     parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--deliver", type=int, default=1000, help="outbox emails to deliver after the sweep")
     args = parser.parse_args()
     assert connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL database"
 
@@ -147,8 +156,25 @@ def main():
         state="dossier_draft", dossier_deadline__gt=now, dossier_deadline__lte=now + timedelta(days=30)
     ).count()
     print(f"applications: {total}; dossier drafts with a deadline in the next 30 days: {scanned}")
+    OutboxEmail.objects.all().delete()
     sweep(now, args.batch_size, "first sweep")
     sweep(now, args.batch_size, "second sweep, same instant (nothing left to send)")
+    deliver(args.deliver)
+
+
+def deliver(count: int) -> None:
+    """What a worker then does with the sweep's outbox rows: render and send the first `count`."""
+    from cma_portal.outbox import outbox_deliver_many
+
+    pks = list(OutboxEmail.objects.order_by("pk").values_list("pk", flat=True)[:count])
+    start = time.perf_counter()
+    outbox_deliver_many(email_ids=pks)
+    elapsed = time.perf_counter() - start
+    queued = OutboxEmail.objects.count()
+    print(
+        f"delivery of {len(pks)} of the {queued} queued emails: {elapsed:.2f} s "
+        f"({elapsed / max(len(pks), 1) * 1000:.1f} ms per email, rendered in FR or EN, dummy backend)"
+    )
 
 
 if __name__ == "__main__":

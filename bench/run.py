@@ -7,7 +7,8 @@
 1. (Re)creates its own PostgreSQL database (BENCH_DATABASE_URL, default
    postgres://postgres@127.0.0.1:5432/cma_bench), migrates it and runs
    `seed_demo --applications N` (timed).
-2. Starts gunicorn (2 sync workers) with production settings (DEBUG=false, manifest static
+2. Starts gunicorn (2 sync workers for the page table; the production gunicorn.conf.py,
+   threaded, for the exports) with production settings (DEBUG=false, manifest static
    files, sessions in Redis BENCH_REDIS_URL), behind a pretend TLS proxy
    (X-Forwarded-Proto: https).
 3. Opens one session per role; staff sessions have TOTP set up and are marked as having passed
@@ -84,6 +85,20 @@ def django_json(*args) -> dict:
     return json.loads(run([PY, "bench/setup_bench.py", *args]).strip().splitlines()[-1])
 
 
+def ensure_database(url: str) -> None:
+    """Create the database of `url` when it is missing (the reminder benchmark keeps its rows)."""
+    import psycopg2
+
+    name = url.rsplit("/", 1)[1]
+    conn = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
 def prepare(applications: int, reuse: bool) -> None:
     import psycopg2
 
@@ -116,10 +131,16 @@ def prepare(applications: int, reuse: bool) -> None:
 
 
 class Gunicorn:
-    def __init__(self):
+    """gunicorn with 2 worker processes. `sync=True` (the page table): one request at a time per
+    worker, as the issue measured; otherwise the production configuration of gunicorn.conf.py
+    (threaded workers, the 30 s timeout), which an export must survive."""
+
+    def __init__(self, sync: bool = False):
         self.process = None
+        self.sync = sync
 
     def __enter__(self):
+        mode = ["--worker-class", "sync", "--threads", "1"] if self.sync else []
         self.process = subprocess.Popen(
             [
                 str(Path(PY).parent / "gunicorn"),
@@ -128,9 +149,7 @@ class Gunicorn:
                 f"127.0.0.1:{PORT}",
                 "--workers",
                 "2",
-                # A 100,000-row export streams for longer than gunicorn's default 30 s.
-                "--timeout",
-                "900",
+                *mode,
             ],
             cwd=ROOT,
             env=env(),
@@ -357,7 +376,7 @@ def main():
     print(f"machine: {os.cpu_count()} CPU, load average {os.getloadavg()[0]:.1f} at start")
     prepare(args.applications, args.reuse)
     ids = django_json("sessions")
-    with Gunicorn():
+    with Gunicorn(sync=True):
         rows = load(ids, args)
     print_table(rows)
     if not args.skip_exports:
@@ -367,6 +386,7 @@ def main():
         print(run([PY, "bench/bench_pdf.py", "--runs", "3"]).strip())
     if not args.skip_reminders:
         print("\nreminder sweep (bench/bench_reminders.py, 100,000 applications):")
+        ensure_database(REMINDERS_DATABASE_URL)
         print(
             run(
                 [PY, "bench/bench_reminders.py"], env={**os.environ, "DATABASE_URL": REMINDERS_DATABASE_URL}

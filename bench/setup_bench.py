@@ -5,6 +5,9 @@
                                      session marked as having passed it, as allauth does), and
                                      the ids of the detail pages to load
     setup_bench.py queries URL...    queries and bytes of each URL (JSON list of [role, url])
+    setup_bench.py profile ROLE URL [N]
+                                     cProfile of N requests (default 50) of URL, the 35 costliest
+                                     functions by own time (printed before the JSON line)
     setup_bench.py grow N            bring the applications up to N for the export check
                                      (dossiers under review: they are in every export)
 """
@@ -118,6 +121,27 @@ def queries(pairs) -> dict:
     return out
 
 
+def profile(role: str, url: str, count: int) -> dict:
+    """Where the time of one page goes: N requests with the test client under cProfile."""
+    import cProfile
+    import pstats
+
+    client = Client(HTTP_X_FORWARDED_PROTO="https")
+    client.cookies[settings.SESSION_COOKIE_NAME] = _session_for(_user(role), staff=role != "applicant")
+    client.get(url, secure=True)  # warm-up
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    for _ in range(count):
+        client.get(url, secure=True)
+    profiler.disable()
+    per_request = (time.perf_counter() - start) / count * 1000
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("tottime").print_stats(35)
+    stats.sort_stats("cumulative").print_stats(45)
+    return {"url": url, "requests": count, "ms_per_request_profiled": round(per_request, 1)}
+
+
 def grow(count: int) -> dict:
     from applications.demo_bulk import seed_bulk
     from applications.workflow import State
@@ -143,6 +167,8 @@ if __name__ == "__main__":
         result = sessions()
     elif command == "queries":
         result = queries(json.loads(sys.argv[2]))
+    elif command == "profile":
+        result = profile(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 50)
     elif command == "grow":
         result = grow(int(sys.argv[2]))
     else:

@@ -50,6 +50,8 @@ VERB_LABELS = {
     "document_uploaded": _("Document déposé"),
     "document_infected": _("Document écarté par l'antivirus"),
     "dossier_saved": _("Dossier complet enregistré"),
+    "email_template_reset": _("Courriel remis au texte par défaut"),
+    "email_template_updated": _("Courriel modifié"),
     "draft_purged": _("Brouillon supprimé après la durée de conservation"),
     "grid_created": _("Grille d'évaluation créée"),
     "grid_updated": _("Grille d'évaluation modifiée"),

@@ -269,3 +269,33 @@ class LoginLockout(models.Model):
 
     def __str__(self):
         return f"{self.email} {self.first_refused_at:%Y-%m-%d %H:%M}"
+
+
+class EmailTemplateOverride(models.Model):
+    """An email edited by an administrator, in one language: the subject and text body that
+    replace the default files of `templates/emails/<name>*` (`cma_portal.email_overrides`).
+    Deleting the row (a reset) brings the default back."""
+
+    class Language(models.TextChoices):
+        FR = "fr", _("français")
+        EN = "en", _("anglais")
+
+    name = models.CharField(_("gabarit"), max_length=100)
+    language = models.CharField(_("langue"), max_length=2, choices=Language.choices)
+    subject = models.CharField(_("objet"), max_length=255)
+    body = models.TextField(_("texte"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("modifié le"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        "cma_portal.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("courriel modifié")
+        verbose_name_plural = _("courriels modifiés")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "language"], name="email_override_name_language_uniq")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.language})"

@@ -29,6 +29,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # The call's configuration: questions per action (issue 15).
     "manage_questions": frozenset({ADMINISTRATOR}),
     "manage_users": frozenset({ADMINISTRATOR}),
+    "manage_email_templates": frozenset({ADMINISTRATOR}),
     "view_dashboard": frozenset({PROGRAMME_MANAGER, ADMINISTRATOR}),
 }
 

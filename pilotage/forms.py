@@ -1,4 +1,4 @@
-"""Forms of the steering pages (users, invitations, editable pages)."""
+"""Forms of the steering pages (users, invitations, editable pages, edited emails)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -7,6 +7,7 @@ from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action
 from cma_portal import roles
+from cma_portal.email_overrides import braced, check_text
 from cma_portal.form_fields import BoundedModelMultipleChoiceField
 from cma_portal.models import Invitation
 
@@ -71,3 +72,48 @@ class SitePageForm(DsfrBaseForm):
     body_en = forms.CharField(
         label=_("Texte (anglais)"), widget=forms.Textarea(attrs={"rows": 18}), required=False
     )
+
+
+class EmailTemplateForm(DsfrBaseForm):
+    """The subject and text of one email in both languages. Placeholders are checked here
+    (`email_overrides.check_text`): an unknown one is refused with the list of those allowed."""
+
+    subject_fr = forms.CharField(label=_("Objet (français)"), max_length=255)
+    body_fr = forms.CharField(label=_("Texte (français)"), widget=forms.Textarea(attrs={"rows": 14}))
+    subject_en = forms.CharField(label=_("Objet (anglais)"), max_length=255)
+    body_en = forms.CharField(label=_("Texte (anglais)"), widget=forms.Textarea(attrs={"rows": 14}))
+    # The versions the editor started from (0: the default), against lost updates.
+    version_fr = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, required=False
+    )
+    version_en = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, required=False
+    )
+
+    def __init__(self, *args, allowed: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allowed = allowed
+        hint = _("Variables : %(names)s. Aucune autre balise n'est acceptée.") % {
+            "names": ", ".join(braced(name) for name in allowed)
+        }
+        for name in ("body_fr", "body_en"):
+            self.fields[name].help_text = hint
+
+    def _checked(self, field: str) -> str:
+        value = self.cleaned_data[field]
+        errors = check_text(value, self.allowed)
+        if errors:
+            raise ValidationError(errors)
+        return value
+
+    def clean_subject_fr(self):
+        return self._checked("subject_fr")
+
+    def clean_body_fr(self):
+        return self._checked("body_fr")
+
+    def clean_subject_en(self):
+        return self._checked("subject_en")
+
+    def clean_body_en(self):
+        return self._checked("body_en")

@@ -69,3 +69,27 @@ def wave_state(wave, at) -> str:
 
 def site_pages():
     return SitePage.objects.all()
+
+
+def email_template_rows() -> list[dict]:
+    """Every editable email with its edits per language (one query, whatever their number)."""
+    from cma_portal.email_registry import EDITABLE_EMAILS
+    from cma_portal.models import EmailTemplateOverride
+
+    edits: dict[str, dict] = {}
+    for row in EmailTemplateOverride.objects.select_related("updated_by"):
+        edits.setdefault(row.name, {})[row.language] = row
+    return [
+        {"entry": entry, "fr": edits.get(name, {}).get("fr"), "en": edits.get(name, {}).get("en")}
+        for name, entry in sorted(EDITABLE_EMAILS.items(), key=lambda item: str(item[1].label))
+    ]
+
+
+def email_template_overrides(name: str) -> dict:
+    """The edits of email `name`, by language."""
+    from cma_portal.models import EmailTemplateOverride
+
+    return {
+        row.language: row
+        for row in EmailTemplateOverride.objects.filter(name=name).select_related("updated_by")
+    }

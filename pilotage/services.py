@@ -1,17 +1,20 @@
-"""Writes of the steering pages: staff invitations, roles, deactivation, editable pages.
+"""Writes of the steering pages: staff invitations, roles, deactivation, editable pages, edited
+emails.
 Every function is keyword-only, atomic and audited."""
 
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cma_portal import roles
 from cma_portal.audit import audit_record
+from cma_portal.email_overrides import check_text, default_texts
+from cma_portal.email_registry import EDITABLE_EMAILS
 from cma_portal.emails import queue_email
-from cma_portal.models import Invitation, SitePage, User
+from cma_portal.models import EmailTemplateOverride, Invitation, SitePage, User
 from waves.deadlines import PARIS
 
 INVITATION_VALIDITY = timedelta(days=14)
@@ -163,3 +166,98 @@ def site_page_update(
     page.save()
     audit_record(actor=actor, verb="site_page_updated", obj=page, data={"previous": previous})
     return page
+
+
+def _normalised(text: str) -> str:
+    return text.replace("\r\n", "\n").strip()
+
+
+@transaction.atomic
+def email_template_save(
+    *,
+    name: str,
+    language: str,
+    subject: str,
+    body: str,
+    actor,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> EmailTemplateOverride | None:
+    """Save the edited subject and body of email `name` in `language` (issue 15). A text equal
+    to the default is no edit: a stored edit is then removed (as by a reset).
+
+    Refuses (PilotageError) an unknown email or language, and a text with a placeholder the
+    email does not receive or any template tag, and — `expected_version` given: the version the
+    editor started from, 0 for the default — an edit saved by someone else in between.
+    Side effects: audit "email_template_updated" with the previous text (or
+    "email_template_reset")."""
+    entry = EDITABLE_EMAILS.get(name)
+    if entry is None or language not in EmailTemplateOverride.Language.values:
+        raise PilotageError(_("Courriel inconnu."))
+    subject, body = " ".join(subject.split()), _normalised(body) + "\n"
+    errors = check_text(subject, entry.allowed()) + check_text(body, entry.allowed())
+    if errors:
+        raise PilotageError(" ".join(str(e) for e in errors))
+    with translation.override(language):
+        default_subject, default_body = default_texts(name)
+    stored = (
+        EmailTemplateOverride.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .filter(name=name, language=language)
+        .first()
+    )
+    if expected_version is not None and (stored.version if stored else 0) != expected_version:
+        raise PilotageError(
+            _(
+                "Ce courriel a été modifié entre-temps (%(who)s, le %(date)s) : votre texte n'est pas "
+                "enregistré. Copiez-le, rechargez la page et reportez vos modifications."
+            )
+            % {
+                "who": stored.updated_by.email if stored and stored.updated_by else "—",
+                "date": timezone.localtime(stored.updated_at).strftime("%d/%m/%Y %H:%M") if stored else "—",
+            }
+            if stored
+            else _("Ce courriel a été remis au texte par défaut entre-temps : rechargez la page.")
+        )
+    if subject == default_subject and _normalised(body) == _normalised(default_body):
+        if stored is not None:
+            email_template_reset(name=name, language=language, actor=actor)
+        return None
+    if stored is not None and (stored.subject, stored.body) == (subject, body):
+        return stored
+    previous = {"subject": stored.subject, "body": stored.body} if stored else None
+    if stored is None:
+        stored = EmailTemplateOverride(name=name, language=language, version=0)
+    stored.subject, stored.body = subject, body
+    stored.version += 1
+    stored.updated_at = at or timezone.now()
+    stored.updated_by = actor
+    stored.save()
+    audit_record(
+        actor=actor,
+        verb="email_template_updated",
+        obj=stored,
+        data={"name": name, "language": language, "version": stored.version, "previous": previous},
+    )
+    return stored
+
+
+@transaction.atomic
+def email_template_reset(*, name: str, language: str, actor) -> bool:
+    """Go back to the default files for email `name` in `language`; False if it was not edited.
+    Side effects: audit "email_template_reset" with the removed text."""
+    stored = EmailTemplateOverride.objects.select_for_update().filter(name=name, language=language).first()
+    if stored is None:
+        return False
+    audit_record(
+        actor=actor,
+        verb="email_template_reset",
+        obj=stored,
+        data={
+            "name": name,
+            "language": language,
+            "removed": {"subject": stored.subject, "body": stored.body},
+        },
+    )
+    stored.delete()
+    return True

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pilotage.views import dashboard, pages, questions, users, waves
+from pilotage.views import dashboard, emails, pages, questions, users, waves
 
 app_name = "pilotage"
 urlpatterns = [
@@ -24,4 +24,11 @@ urlpatterns = [
     path("questions/<int:pk>/activation/", questions.question_set_active, name="question_set_active"),
     path("pages/", pages.page_list, name="pages"),
     path("pages/<slug:slug>/", pages.page_edit, name="page_edit"),
+    path("courriels/", emails.email_template_list, name="email_templates"),
+    path("courriels/<slug:template_name>/", emails.email_template_edit, name="email_template_edit"),
+    path(
+        "courriels/<slug:template_name>/<slug:language>/reinitialiser/",
+        emails.email_template_reset,
+        name="email_template_reset",
+    ),
 ]

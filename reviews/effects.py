@@ -30,17 +30,28 @@ def email_review_assigned(assignment: Assignment, actor, note: str, data: dict) 
     )
 
 
+def decision_notice_context(application: Application, *, outcome: str, aid_granted, letter_url: str) -> dict:
+    """The context of "decision_notice": what the email sent on a decision and its preview
+    (`reviews.views.decision_preview`) both render."""
+    return {
+        "title": application.title,
+        "reference": application.reference or "",
+        "outcome": outcome,
+        "aid_granted": format_number(aid_granted, 2) if aid_granted is not None else "",
+        "letter_url": letter_url,
+    }
+
+
 def email_decision_notice(application: Application, actor, note: str, data: dict) -> None:
     """The decision and a link to its letter (rendered from the decision when downloaded)."""
     decision = Decision.objects.get(application_id=application.pk)
     queue_email(
         recipients=application_editors(application),
         template="decision_notice",
-        context={
-            "title": application.title,
-            "reference": application.reference or "",
-            "outcome": decision.outcome,
-            "aid_granted": format_number(decision.aid_granted, 2) if decision.aid_granted is not None else "",
-            "letter_url": settings.SITE_URL + reverse("laureates:letter", args=[decision.pk]),
-        },
+        context=decision_notice_context(
+            application,
+            outcome=decision.outcome,
+            aid_granted=decision.aid_granted,
+            letter_url=settings.SITE_URL + reverse("laureates:letter", args=[decision.pk]),
+        ),
     )

@@ -24,11 +24,14 @@ class FundingRow:
     line_after: bool = False  # draw the funding line under this row
 
 
-def requested_aid(applications) -> dict[int, Decimal]:
+def requested_aid(applications, scope=None) -> dict[int, Decimal]:
     """Aid requested per application: the dossier's budget when it has lines, else the letter's
-    estimate. One query for the budgets."""
+    estimate. One query for the budgets (over `scope`, a queryset of applications holding
+    them all, when given: a subquery instead of thousands of ids)."""
     budget = dict(
-        BudgetLine.objects.filter(application__in=[a.pk for a in applications])
+        BudgetLine.objects.filter(
+            application__in=scope if scope is not None else [a.pk for a in applications]
+        )
         .values_list("application")
         .annotate(total=Sum("aid_requested"))
         .values_list("application", "total")
@@ -36,8 +39,8 @@ def requested_aid(applications) -> dict[int, Decimal]:
     return {a.pk: budget.get(a.pk) or a.estimated_aid_requested for a in applications}
 
 
-def funding_rows(rows, envelope: Decimal | None) -> list[FundingRow]:
-    requested = requested_aid([row.application for row in rows])
+def funding_rows(rows, envelope: Decimal | None, scope=None) -> list[FundingRow]:
+    requested = requested_aid([row.application for row in rows], scope)
     cumulative = ZERO
     result = []
     for row in rows:
@@ -62,7 +65,7 @@ def funding_rows(rows, envelope: Decimal | None) -> list[FundingRow]:
     return result
 
 
-def funding_for_page(ranked_rows, page, envelope: Decimal | None):
+def funding_for_page(ranked_rows, page, envelope: Decimal | None, wave=None):
     """The funding line computed over the whole ranking (`ranked_rows`, light rows in ranking
     order), returned for the rows of `page` only: (funding rows of the page, cumulative total of
     the wave, whether the line sits above the first dossier — drawn on the first page only).
@@ -70,15 +73,22 @@ def funding_for_page(ranked_rows, page, envelope: Decimal | None):
     from types import SimpleNamespace
 
     from applications.models import Application
+    from reviews.standing import SELECTION_STATES
 
     pks = [row.application.pk for row in ranked_rows]
-    amounts = {
-        a.pk: a
-        for a in Application.objects.filter(pk__in=pks).only(
-            "pk", "state", "aid_granted", "estimated_aid_requested"
-        )
-    }
-    whole = funding_rows([SimpleNamespace(application=amounts[pk]) for pk in pks if pk in amounts], envelope)
+    # The wave's dossiers (a superset of the ranked rows when an action is chosen), read by
+    # their wave rather than by thousands of ids.
+    scope = (
+        Application.objects.filter(wave=wave, state__in=SELECTION_STATES)
+        if wave is not None
+        else Application.objects.filter(pk__in=pks)
+    )
+    amounts = {a.pk: a for a in scope.only("pk", "state", "aid_granted", "estimated_aid_requested")}
+    whole = funding_rows(
+        [SimpleNamespace(application=amounts[pk]) for pk in pks if pk in amounts],
+        envelope,
+        scope.values("pk"),
+    )
     by_pk = {f.row.application.pk: f for f in whole}
     shown = []
     for row in page.object_list:

@@ -76,36 +76,35 @@ class RankedRef:
 
 
 def ranking_page(request, wave, action=None):
-    """The wave's ranking (as `selectors.wave_ranking`: every dossier ranked, severity
-    correction over the whole wave) built on light rows, and the requested page of it with
-    its applications loaded: the page reads 25 applications, not the wave's thousands."""
-    from collections import defaultdict
-
+    """The wave's ranking (every dossier ranked, severity correction over the whole wave, from
+    the standing shared through the cache: `reviews/standing.py`) on light rows, and the
+    requested page of it with its applications loaded: the page reads 25 applications, not the
+    wave's thousands."""
     from applications.models import Application
-    from reviews import scoring, selectors
+    from reviews import selectors
+    from reviews.scoring import DossierAggregate
+    from reviews.standing import wave_standing
 
     threshold = settings.REVIEW_DISAGREEMENT_THRESHOLD
-    scores = selectors.wave_scores(wave.pk)
-    stats = scoring.severity_correction(scores, min_reviews=settings.REVIEW_SEVERITY_MIN_REVIEWS)
-    by_application = defaultdict(list)
-    for s in scores:
-        by_application[s.application_id].append(s)
-    applications = Application.objects.filter(wave=wave, state__in=selectors.SELECTION_STATES)
+    standing = wave_standing(wave.pk)
+    ranked = standing.ranked
     if action is not None:
-        applications = applications.filter(actions=action)
-    rows = [
-        selectors.RankingRow(
-            RankedRef(pk, reference),
-            scoring.aggregate_dossier(pk, by_application.get(pk, []), stats, threshold=threshold),
+        chosen = set(
+            Application.objects.filter(
+                wave=wave, state__in=selectors.SELECTION_STATES, actions=action
+            ).values_list("pk", flat=True)
         )
-        for pk, reference in applications.values_list("pk", "reference").distinct()
-    ]
-    rows.sort(key=selectors.ranking_key)
+        ranked = [entry for entry in ranked if entry[0] in chosen]
+    rows = []
     rank = 0
-    for row in rows:
-        if row.aggregate.count:
-            rank += 1
-            row.rank = rank
+    for pk, reference in ranked:
+        aggregate = standing.aggregates.get(pk)
+        if aggregate is None:  # not reviewed yet: listed after the ranked dossiers, no rank
+            aggregate = DossierAggregate(pk, 0, None, None, None, None, False)
+            rows.append(selectors.RankingRow(RankedRef(pk, reference), aggregate))
+            continue
+        rank += 1
+        rows.append(selectors.RankingRow(RankedRef(pk, reference), aggregate, rank))
     page = paginate(request, rows)
     page_rows = list(page.object_list)
     loaded = Application.objects.filter(pk__in=[r.application.pk for r in page_rows]).select_related(
@@ -118,4 +117,4 @@ def ranking_page(request, wave, action=None):
         if r.application.pk in by_pk
     ]
     decorate_ranking_rows(page.object_list)
-    return selectors.Ranking(rows=rows, stats=stats, threshold=threshold), page
+    return selectors.Ranking(rows=rows, stats=standing.stats, threshold=threshold), page

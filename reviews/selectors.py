@@ -15,16 +15,11 @@ from applications.states import State
 from cma_portal import roles
 from reviews import scoring
 from reviews.models import Assignment, Criterion, Decision, Grid, Review
+from reviews.standing import SELECTION_STATES, wave_standing
 
 # Dossiers that reviewers and the selection pages deal with.
 REVIEWABLE_STATES = (State.DOSSIER_SUBMITTED, State.UNDER_REVIEW)
-SELECTION_STATES = (
-    State.DOSSIER_SUBMITTED,
-    State.UNDER_REVIEW,
-    State.SELECTED,
-    State.WAITLISTED,
-    State.NOT_SELECTED,
-)
+__all__ = ["SELECTION_STATES"]
 
 
 def organisation_ids(application: Application) -> set[int]:
@@ -326,48 +321,14 @@ class Standing:
 
 
 def dossier_standing(application: Application) -> Standing:
-    """Where `application` stands in its wave's ranking (the same aggregate and rank as
-    `wave_ranking(wave)`), from one query over the wave's submitted reviews: the dossier page
-    does not load every application of the wave to show one rank."""
-    threshold = settings.REVIEW_DISAGREEMENT_THRESHOLD
-    rows = (
-        Review.objects.filter(
-            assignment__application__wave_id=application.wave_id,
-            assignment__application__state__in=SELECTION_STATES,
-            assignment__state=Assignment.State.ACCEPTED,
-            state=Review.State.SUBMITTED,
-        )
-        .values_list(
-            "pk",
-            "assignment__reviewer_id",
-            "assignment__application_id",
-            "weighted_score",
-            "assignment__application__reference",
-        )
-        .order_by("pk")
-    )
-    scores, references = [], {}
-    for pk, reviewer_id, application_id, score, reference in rows:
-        if score is not None:
-            scores.append(scoring.ReviewScore(pk, reviewer_id, application_id, float(score)))
-            references[application_id] = reference or ""
-    stats = scoring.severity_correction(scores, min_reviews=settings.REVIEW_SEVERITY_MIN_REVIEWS)
-    by_application: dict[int, list[scoring.ReviewScore]] = defaultdict(list)
-    for s in scores:
-        by_application[s.application_id].append(s)
-    if application.pk not in by_application:
-        return Standing(None, None, stats)
-    aggregates = {
-        pk: scoring.aggregate_dossier(pk, items, stats, threshold=threshold)
-        for pk, items in by_application.items()
-    }
-
-    def key(pk):
-        agg = aggregates[pk]
-        return (agg.corrected_mean is None, -(agg.corrected_mean or 0), -(agg.mean or 0), references[pk])
-
-    ordered = sorted(aggregates, key=key)
-    return Standing(aggregates[application.pk], ordered.index(application.pk) + 1, stats)
+    """Where `application` stands in its wave's ranking (the same aggregate and rank as the
+    ranking page), from the wave's standing shared through the cache (`reviews/standing.py`):
+    the dossier page does not rank the wave again to show one rank."""
+    standing = wave_standing(application.wave_id)
+    aggregate = standing.aggregates.get(application.pk)
+    if aggregate is None:
+        return Standing(None, None, standing.stats)
+    return Standing(aggregate, standing.rank_of(application.pk), standing.stats)
 
 
 def grids_list() -> QuerySet[Grid]:

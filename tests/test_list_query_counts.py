@@ -79,6 +79,7 @@ LISTS = [
     ("pilotage:users", "admin", None, None, None),
     ("pilotage:questions", "admin", None, {"per_page": "100"}, None),
     ("grids:list", "admin", None, {"per_page": "100"}, None),
+    ("pilotage:email_templates", "admin", None, {"per_page": "50"}, None),
     ("laureates:list", None, None, None, None),
 ]
 
@@ -155,3 +156,31 @@ def test_page_size_is_bounded_to_the_offered_choices(client, world):
     _count, page = _queries(client, people["manager"], reverse("instruction:letters"), {"per_page": "50"})
     assert page.count('href="/instruction/candidatures/') == 50
     assert "Lignes par page" in page
+
+
+EMAIL_PAGES = [
+    ("pilotage:email_templates", []),
+    ("pilotage:email_template_edit", ["decision_notice"]),
+    ("pilotage:email_template_reset", ["decision_notice", "fr"]),
+]
+
+
+@pytest.mark.parametrize("name,args", EMAIL_PAGES)
+def test_email_template_pages_query_count_is_constant_and_small(client, world, name, args):
+    """The edited-email pages (issue 15) cost the same with 1 application and no edited email as
+    with 51 applications and every email edited in both languages."""
+    from cma_portal.email_registry import EDITABLE_EMAILS
+    from cma_portal.models import EmailTemplateOverride
+
+    wave, people, grow = world
+    url = reverse(name, args=args)
+    before, _page = _queries(client, people["admin"], url)
+    grow(50)
+    EmailTemplateOverride.objects.bulk_create(
+        EmailTemplateOverride(name=n, language=lang, subject="s", body="b", updated_by=people["admin"])
+        for n in EDITABLE_EMAILS
+        for lang in ("fr", "en")
+    )
+    after, _page = _queries(client, people["admin"], url)
+    assert before == after, f"{name}: {before} queries, then {after}"
+    assert after <= MAX_QUERIES, f"{name}: {after} queries"

@@ -217,6 +217,10 @@ POLICY: dict[str, Rule] = {
     "pilotage:question_set_active": rule(POST, ONLY_ADMIN),
     "pilotage:pages": rule(PAGE, ONLY_ADMIN),
     "pilotage:page_edit": rule(FORM, ONLY_ADMIN),
+    # Edited emails (issue 15): administrators only.
+    "pilotage:email_templates": rule(PAGE, ONLY_ADMIN),
+    "pilotage:email_template_edit": rule(FORM, ONLY_ADMIN),
+    "pilotage:email_template_reset": rule(FORM, ONLY_ADMIN),
     "grids:list": rule(PAGE, ONLY_ADMIN),
     "grids:create": rule(FORM, ONLY_ADMIN),
     "grids:detail": rule(FORM, ONLY_ADMIN),
@@ -304,7 +308,7 @@ def data(django_db_setup, django_db_blocker, media_dir):
     from applications.pdf import submission_render_pdf
     from applications.services import messages as message_services
     from grants.services.reports import report_document_add
-    from pilotage.services import invitation_create
+    from pilotage.services import email_template_save, invitation_create
     from reviews.models import Grid
     from reviews.services.assignments import assignment_create, assignment_declare
     from reviews.services.decisions import decision_record
@@ -381,6 +385,14 @@ def data(django_db_setup, django_db_blocker, media_dir):
             invitation = invitation_create(
                 actor=admin, email="nouvel-expert@exemple.fr", role=roles.REVIEWER, actions=[]
             )
+            # An edited email, so that its reset page offers its confirmation form.
+            email_template_save(
+                name="decision_notice",
+                language="fr",
+                subject="Décision sur {{ reference }}",
+                body="{{ outcome_sentence }}\n",
+                actor=admin,
+            )
             yield {
                 "users": {
                     ANON: None,
@@ -434,6 +446,8 @@ DEFAULT_KWARGS = {
     "report_id": lambda d: d["grant_report"].pk,
     "document_id": lambda d: d["report_document"].pk,
     "instalment_id": lambda d: d["instalment"].pk,
+    "template_name": lambda d: "decision_notice",
+    "language": lambda d: "fr",
 }
 URL_KWARGS = {
     ("applications:organisation", "pk"): lambda d: d["app"].lead_organisation_id,

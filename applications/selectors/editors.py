@@ -14,3 +14,13 @@ def application_editors(application: Application) -> list:
         )
     ]
     return editors
+
+
+def editors_by_language(application: Application) -> dict[str, list[str]]:
+    """The active editors' addresses by preferred language (the owner's first): one email
+    preview per language before a decision is sent."""
+    found: dict[str, list[str]] = {}
+    for user in application_editors(application):
+        if user.is_active:
+            found.setdefault(user.preferred_language or "fr", []).append(user.email)
+    return found

@@ -32,6 +32,7 @@ from applications.selectors.staff import format_deadline, screening_applications
 from applications.services import messages as message_services
 from applications.services import screening as screening_services
 from applications.states import State
+from applications.views.screening_preview import go_email_previews, no_go_email_previews
 from cma_portal import roles
 from cma_portal.choices import preload_choices
 from cma_portal.csv_export import csv_cell, csv_streaming_response
@@ -191,6 +192,8 @@ def _render_detail(request, application, status=200, access: ApplicationAccess |
         or ExtensionForm(prefix="extension", current_deadline=application.dossier_deadline),
         "note_form": forms.get("note_form") or StaffNoteForm(prefix="note"),
         "message_form": forms.get("message_form") or MessageForm(prefix="message"),
+        "go_previews": forms.get("go_previews"),
+        "no_go_previews": forms.get("no_go_previews"),
         "staff_side": True,
         "dossier_deadline_date": format_deadline(application.dossier_deadline),
         **screening_detail_context(application),
@@ -242,10 +245,14 @@ def request_correction(request, pk):
 @require_POST
 def go(request, pk):
     application = _staff_application(request, pk, "decide")
+    form = GoForm(request.POST, prefix="go")
+    if "preview" in request.POST and form.is_valid():  # nothing recorded nor sent yet
+        previews = go_email_previews(application, form.cleaned_data["note"])
+        return _render_detail(request, application, go_form=form, go_previews=previews)
     return _act(
         request,
         application,
-        GoForm(request.POST, prefix="go"),
+        form,
         "go_form",
         act=lambda data: screening_services.letter_go(
             application=application, actor=request.user, note=data["note"]
@@ -263,10 +270,14 @@ def go(request, pk):
 @require_POST
 def no_go(request, pk):
     application = _staff_application(request, pk, "decide")
+    form = NoGoForm(request.POST, prefix="nogo")
+    if "preview" in request.POST and form.is_valid():  # nothing recorded nor sent yet
+        previews = no_go_email_previews(application, form.cleaned_data["reasons"])
+        return _render_detail(request, application, no_go_form=form, no_go_previews=previews)
     return _act(
         request,
         application,
-        NoGoForm(request.POST, prefix="nogo"),
+        form,
         "no_go_form",
         act=lambda data: screening_services.letter_no_go(
             application=application, actor=request.user, reasons=data["reasons"]

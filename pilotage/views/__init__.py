@@ -1,1 +1,2 @@
-"""Administrators' steering pages, one module per concept: dashboard, waves, users, pages."""
+"""Administrators' steering pages, one module per concept: dashboard, waves, users, pages,
+emails."""

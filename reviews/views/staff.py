@@ -34,6 +34,7 @@ from reviews.services.assignments import (
     default_due_at,
 )
 from reviews.services.decisions import decision_record, decisions_publish, decisions_record_bulk
+from reviews.views.decision_preview import decision_email_previews
 
 
 def require_capability(request, capability):
@@ -80,7 +81,9 @@ def dossier(request, pk):
     return _dossier_page(request, application)
 
 
-def _dossier_page(request, application, *, assign_form=None, decision_form=None, status=200):
+def _dossier_page(
+    request, application, *, assign_form=None, decision_form=None, status=200, decision_previews=None
+):
     """The dossier page; a refused form comes back bound, with what the user typed."""
     assignments = selectors.dossier_assignments(application)
     standing = selectors.dossier_standing(application)
@@ -103,6 +106,7 @@ def _dossier_page(request, application, *, assign_form=None, decision_form=None,
             or DecisionForm(
                 initial={"aid_granted": application.estimated_aid_requested} if not decision else None
             ),
+            "decision_previews": decision_previews,
         },
         status=status,
     )
@@ -198,7 +202,9 @@ def ranking(request):
     if publish_form:
         listing.share_choices((publish_form,), waves, actions)
     envelope = wave.budget_envelope if wave else None
-    funding, funding_total, line_on_top = funding_for_page(result.rows if result else [], page, envelope)
+    funding, funding_total, line_on_top = funding_for_page(
+        result.rows if result else [], page, envelope, wave
+    )
     return render(
         request,
         "reviews/ranking.html",
@@ -227,6 +233,9 @@ def decide(request, pk):
     require_capability(request, "decide")
     application = selectors.get_dossier_for_staff(request.user, pk)
     form = DecisionForm(request.POST)
+    if form.is_valid() and "preview" in request.POST:  # nothing recorded nor sent yet
+        previews = decision_email_previews(application, form.cleaned_data)
+        return _dossier_page(request, application, decision_form=form, decision_previews=previews)
     if form.is_valid():
         try:
             decision_record(

@@ -131,6 +131,28 @@ def test_wave_closing_reminders_to_letter_drafts(django_capture_on_commit_callba
 
 
 @pytest.mark.django_db
+def test_wave_reminder_already_sent_is_not_read_again_but_a_moved_closing_rearms_it(
+    django_capture_on_commit_callbacks,
+):
+    closes = datetime(2026, 3, 30, 12, 0, tzinfo=PARIS)
+    wave = WaveFactory(opens_at=closes - timedelta(days=60), closes_at=closes)
+    draft = ApplicationFactory(wave=wave)
+    instant = closes - timedelta(days=7)
+    assert sweep_at(instant, django_capture_on_commit_callbacks) == {Kind.WAVE_D7: 1}
+    # The same instant again: the draft is filtered out in SQL (nothing loaded, nothing sent).
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert sweep_at(instant, django_capture_on_commit_callbacks) == {}
+    assert not any("INSERT" in q["sql"] for q in queries.captured_queries)
+    # The closing moves a week later: a new D-7 is due on the new date, and sent.
+    wave.closes_at = closes + timedelta(days=7)
+    wave.save()
+    assert sweep_at(closes, django_capture_on_commit_callbacks) == {Kind.WAVE_D7: 1}
+    assert [m.to for m in mail.outbox] == [[draft.owner.email]] * 2
+
+
+@pytest.mark.django_db
 def test_reminder_in_english_for_english_users(django_capture_on_commit_callbacks):
     dossier_draft(owner=UserFactory(preferred_language="en"))
     sweep_at(DEADLINE - timedelta(days=1), django_capture_on_commit_callbacks)

@@ -10,6 +10,9 @@ from aiosmtpd.controller import Controller
 
 from cma_portal.tasks import is_transient, send_email_task
 
+# Rendering looks up an administrator's edit of the email (issue 15): the database is read.
+pytestmark = pytest.mark.django_db
+
 
 def free_port() -> int:
     with socket.socket() as sock:

@@ -1,6 +1,11 @@
 """Email rendering: subjects and text bodies are plain text, the HTML part is escaped."""
 
+import pytest
+
 from cma_portal.emails import render_email
+
+# Rendering looks up an administrator's edit of the email (none here): the default files.
+pytestmark = pytest.mark.django_db
 
 
 def test_plain_parts_keep_user_text_as_typed_and_html_part_escapes_it():
