@@ -17,7 +17,7 @@ from dsfr.forms import DsfrBaseForm
 from actions.models import Action, ActionComponent
 from applications.forms.questions import add_question_fields
 from applications.models import ConsortiumPartner, Organisation, Question
-from applications.selectors.questions import answers_of, questions_for
+from applications.selectors.questions import questions_and_answers
 from applications.services.letters import LETTER_FIELDS
 from applications.validators import validate_pdf, validate_siret, validate_uai
 from cma_portal.form_fields import BoundedModelMultipleChoiceField, bounded_formset_kwargs
@@ -203,8 +203,7 @@ class LetterForm(DsfrBaseForm):
         # shows its questions).
         add_question_fields(
             self,
-            questions_for(application, [Question.Stage.LETTER]),
-            answers_of(application),
+            *questions_and_answers(application, [Question.Stage.LETTER]),
             allow_macros=call.allow_macro_workbooks,
         )
 

@@ -1,11 +1,11 @@
 """Reads of the questions per action: which ones an application is asked, its answers, what
 stops a submission, and the frozen form of the answers for the snapshot."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from applications.models import Answer, Application, Question
+from applications.models import Answer, Application, Document, Question
 
 
 def questions_for(application: Application, stages) -> list[Question]:
@@ -19,6 +19,42 @@ def questions_for(application: Application, stages) -> list[Question]:
     )
 
 
+def questions_and_answers(application: Application, stages) -> tuple[list[Question], dict[int, Answer]]:
+    """`questions_for` and the application's answers to them, in one query: the answer (unique
+    per question) joined beside each question, its document's name with it."""
+    rows = list(
+        Question.objects.filter(is_active=True, stage__in=stages, action__applications=application)
+        .annotate(mine=FilteredRelation("answers", condition=Q(answers__application=application)))
+        .annotate(
+            answer_pk=F("mine__id"),
+            answer_value=F("mine__value"),
+            answer_document_pk=F("mine__document_id"),
+            answer_document_name=F("mine__document__original_name"),
+        )
+        .select_related("action")
+        .order_by("-stage", "action__number", "order", "id")
+    )
+    answers = {}
+    for question in rows:
+        if question.answer_pk is None:
+            continue
+        answer = Answer(
+            pk=question.answer_pk,
+            application=application,
+            question=question,
+            value=question.answer_value,
+            document_id=question.answer_document_pk,
+        )
+        if question.answer_document_pk:
+            answer.document = Document(
+                pk=question.answer_document_pk,
+                application=application,
+                original_name=question.answer_document_name,
+            )
+        answers[question.pk] = answer
+    return rows, answers
+
+
 def answers_of(application: Application) -> dict[int, Answer]:
     """The application's answers by question id (with their documents)."""
     return {a.question_id: a for a in application.answers.select_related("document")}
@@ -28,8 +64,8 @@ def question_problems(
     application: Application, stage: str, *, questions=None, answers=None
 ) -> list[tuple[str, str]]:
     """Required questions of `stage` left unanswered, as (form field, French message) pairs."""
-    questions = questions_for(application, [stage]) if questions is None else questions
-    answers = answers_of(application) if answers is None else answers
+    if questions is None or answers is None:
+        questions, answers = questions_and_answers(application, [stage])
     problems = []
     for question in questions:
         if question.stage != stage or not question.required:

@@ -29,7 +29,7 @@ from applications.selectors.dossier import (
     format_paris,
     project_years,
 )
-from applications.selectors.questions import answers_of, questions_for
+from applications.selectors.questions import questions_and_answers
 from applications.services.dossier import (
     DossierConflict,
     DossierError,
@@ -60,6 +60,7 @@ def _build_forms(application: Application, *, section: str | None = None, data=N
         return {"data": data, "files": files} if name == section else {}
 
     kw = {"application": application}
+    questions, answers = questions_and_answers(application, [Question.Stage.DOSSIER])
     return {
         "presentation": forms.PresentationForm(**bound("presentation"), **kw),
         "annex": forms.FinancialAnnexForm(**bound("annex"), **kw),
@@ -79,12 +80,7 @@ def _build_forms(application: Application, *, section: str | None = None, data=N
             **bound("milestones"), prefix="milestones", queryset=application.milestones.all(), **kw
         ),
         "documents": forms.FurtherDocumentForm(**bound("documents"), **kw),
-        "questions": DossierQuestionsForm(
-            **bound("questions"),
-            questions=questions_for(application, [Question.Stage.DOSSIER]),
-            answers=answers_of(application),
-            **kw,
-        ),
+        "questions": DossierQuestionsForm(**bound("questions"), questions=questions, answers=answers, **kw),
     }
 
 
