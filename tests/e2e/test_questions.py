@@ -79,7 +79,7 @@ def test_admin_adds_a_required_question_that_only_action_3_must_answer(browser, 
     page.goto(f"{live_server.url}/candidatures/{on_three.pk}/lettre/")
     assert page.get_by_label(QUESTION).is_visible()
     page.get_by_role("button", name="Déposer").click()
-    summary = page.locator(".fr-alert--error").first
+    summary = page.locator(".cma-error-summary")
     summary.wait_for()
     assert f"Répondez à la question « {QUESTION} » (action 3)." in summary.inner_text()
     # The summary links to the field, which the page shows.
