@@ -238,6 +238,9 @@ def settle() -> None:
 def load(ids: dict, args) -> list[dict]:
     cookie = {role: f"{ids['cookie_name']}={key}" for role, key in ids["sessions"].items()}
     plan = pages(ids)
+    if args.pages:
+        wanted = [w.strip() for w in args.pages.split(",") if w.strip()]
+        plan = [p for p in plan if any(w in p[0] for w in wanted)]
     measured = django_json("queries", json.dumps([[role, url] for _label, role, url in plan]))
     rows = []
     for label, role, url in plan:
@@ -369,6 +372,9 @@ def main():
     parser.add_argument("--skip-exports", action="store_true")
     parser.add_argument("--skip-pdf", action="store_true")
     parser.add_argument("--skip-reminders", action="store_true")
+    parser.add_argument(
+        "--pages", default="", help="only the pages whose label contains one of these (comma-separated)"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install -y wrk")

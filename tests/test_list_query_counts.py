@@ -130,6 +130,11 @@ DETAILS = [
     ("applications:dossier", "applicant", "application"),
     ("evaluation:assignment", "reviewer", "assignment"),
     ("evaluation:review", "reviewer", "assignment"),
+    # Issue 15: the consensus beside the reviews, and the applicant's summary (the benchmark
+    # dossiers have a validated consensus, their rapporteur the demo reviewer where they review).
+    ("evaluation:consensus", "reviewer", "assignment"),
+    ("selection:consensus", "manager", "application"),
+    ("selection:summary", "manager", "application"),
 ]
 
 

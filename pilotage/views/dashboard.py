@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from cma_portal.csv_export import csv_response
 from pilotage.charts import bar_chart
-from pilotage.dashboard import build_dashboard
+from pilotage.dashboard import dashboard_cached
 from pilotage.views.access import capability_required
 
 
@@ -16,9 +16,13 @@ def _euros(value):
     return value
 
 
-def _tables(board):
+# The page lists the nearest deadlines; the CSV export of the table holds them all.
+DEADLINES_SHOWN = 20
+
+
+def _tables(board, *, deadlines_shown: int | None = None):
     """Every table of the dashboard as (header, rows) of plain values: the page and the CSV
-    exports read the same figures."""
+    exports read the same figures (the page only the `deadlines_shown` nearest deadlines)."""
     return {
         "entonnoir": (
             [_("Vague"), _("Action"), _("Lettres déposées"), _("GO"), _("Dossiers déposés"), _("Lauréats")],
@@ -68,7 +72,7 @@ def _tables(board):
                     _("Dossier complet") if d["kind"] == "dossier" else _("Clôture de vague"),
                     d["label"],
                 ]
-                for d in board.deadlines
+                for d in board.deadlines[:deadlines_shown]
             ],
         ),
     }
@@ -76,8 +80,8 @@ def _tables(board):
 
 @capability_required("view_dashboard")
 def dashboard(request):
-    board = build_dashboard()
-    tables = _tables(board)
+    board = dashboard_cached()
+    tables = _tables(board, deadlines_shown=DEADLINES_SHOWN)
     call = board.call
     target = call.national_target_people_trained if call else None
     totals = board.funnel_totals
@@ -122,13 +126,14 @@ def dashboard(request):
             "charts": charts,
             "target": target,
             "target_share": round(100 * board.training_total / target, 1) if target else None,
+            "deadlines_more": max(0, len(board.deadlines) - DEADLINES_SHOWN),
         },
     )
 
 
 @capability_required("view_dashboard")
 def dashboard_csv(request, table):
-    tables = _tables(build_dashboard())
+    tables = _tables(dashboard_cached())
     if table not in tables:
         raise Http404
     header, rows = tables[table]

@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -150,12 +151,60 @@ def test_dashboard_query_count_is_constant_in_the_number_of_applications(client_
 
     laureate()
     client.get("/pilotage/")
+    cache.clear()  # the worst case: the figures computed, not read from the cache
     with CaptureQueriesContext(connection) as one:
         assert client.get("/pilotage/").status_code == 200
     for _ in range(19):
         laureate()
+    cache.clear()
     with CaptureQueriesContext(connection) as twenty:
         response = client.get("/pilotage/")
     assert response.status_code == 200
     assert len(twenty) == len(one)
     assert build_dashboard().funnel_totals["laureates"] == 20
+
+
+def test_dashboard_is_served_from_the_cache_until_something_is_recorded(client_for):
+    from cma_portal.audit import audit_record
+    from pilotage.dashboard import dashboard_cached
+
+    client = client_for(programme_manager())
+    wave = WaveFactory()
+    app(wave, "selected", [3], "1000", go=True, dossier=True, granted="900")
+    client.get("/pilotage/")
+    cache.clear()
+    with CaptureQueriesContext(connection) as computed:
+        client.get("/pilotage/")
+    with CaptureQueriesContext(connection) as cached:
+        assert client.get("/pilotage/").status_code == 200
+    assert len(cached) < len(computed)
+    assert dashboard_cached().funnel_totals["laureates"] == 1
+    # A new laureate, recorded as every write is: the next read counts it.
+    second = app(wave, "selected", [1], "1000", go=True, dossier=True, granted="500")
+    assert dashboard_cached().funnel_totals["laureates"] == 1  # nothing recorded yet
+    audit_record(actor=None, verb="decision_recorded", obj=second)
+    assert dashboard_cached().funnel_totals["laureates"] == 2
+
+
+def test_dashboard_lists_the_20_nearest_deadlines_and_says_how_many_more(client_for):
+    client = client_for(programme_manager())
+    wave = WaveFactory()
+    for days in range(1, 26):
+        app(
+            wave,
+            "dossier_draft",
+            [1],
+            "1000",
+            go=True,
+            dossier_deadline=timezone.now() + timedelta(days=days),
+        )
+    page = client.get("/pilotage/").content.decode()
+    table = page.split('id="table-echeances"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 21  # header + 20 rows
+    assert "5 autres échéances" in page
+    csv = b"".join(
+        client.get("/pilotage/export/echeances.csv").streaming_content
+        if hasattr(client.get("/pilotage/export/echeances.csv"), "streaming_content")
+        else [client.get("/pilotage/export/echeances.csv").content]
+    )
+    assert csv.decode("utf-8-sig").count("\n") >= 26

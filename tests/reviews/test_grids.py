@@ -56,7 +56,7 @@ def test_seeding_the_action_grids_again_changes_nothing_and_keeps_edits():
 
     from django.apps import apps
 
-    seed = importlib.import_module("reviews.migrations.0005_action_grids").seed_action_grids
+    seed = importlib.import_module("reviews.migrations.0006_action_grids").seed_action_grids
     grid = Grid.objects.get(action__number=4, is_current=True)
     grid_update(grid=grid, title="Grille juristes révisée", criteria=_criteria(2), actor=None)
     before = list(Grid.objects.values_list("pk", "title", "version").order_by("pk"))

@@ -205,6 +205,6 @@ def remove_action_grids(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reviews", "0004_criterion_english"), ("actions", "0002_load_actions")]
+    dependencies = [("reviews", "0005_consensus"), ("actions", "0002_load_actions")]
 
     operations = [migrations.RunPython(seed_action_grids, remove_action_grids)]
