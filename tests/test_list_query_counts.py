@@ -77,6 +77,8 @@ LISTS = [
     ("applications:dashboard", "applicant", None, {"per_page": "100"}, "/candidatures/"),
     ("pilotage:dashboard", "admin", None, None, None),
     ("pilotage:users", "admin", None, None, None),
+    ("pilotage:questions", "admin", None, {"per_page": "100"}, None),
+    ("grids:list", "admin", None, {"per_page": "100"}, None),
     ("pilotage:email_templates", "admin", None, {"per_page": "50"}, None),
     ("laureates:list", None, None, None, None),
 ]

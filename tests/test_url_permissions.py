@@ -41,6 +41,7 @@ from tests.factories import (
     rich_dossier_application,
     submit_snapshot,
 )
+from tests.factories_questions import answered_question
 
 # --- Roles ------------------------------------------------------------------------------------
 
@@ -154,6 +155,7 @@ POLICY: dict[str, Rule] = {
     "applications:dossier_training": rule(POST, EDITORS),
     "applications:dossier_milestones": rule(POST, EDITORS),
     "applications:dossier_documents": rule(POST, EDITORS),
+    "applications:dossier_questions": rule(POST, EDITORS),
     "applications:dossier_document_remove": rule(POST, EDITORS),
     "applications:dossier_submit": rule(FORM, EDITORS),
     "applications:collaborators": rule(FORM, EDITORS, post_allowed=frozenset({OWNER})),
@@ -220,6 +222,10 @@ POLICY: dict[str, Rule] = {
     "pilotage:user_invite": rule(FORM, ONLY_ADMIN),
     "pilotage:user_roles": rule(FORM, ONLY_ADMIN),
     "pilotage:user_set_active": rule(POST, ONLY_ADMIN),
+    "pilotage:questions": rule(PAGE, ONLY_ADMIN),
+    "pilotage:question_create": rule(FORM, ONLY_ADMIN),
+    "pilotage:question_edit": rule(FORM, ONLY_ADMIN),
+    "pilotage:question_set_active": rule(POST, ONLY_ADMIN),
     "pilotage:pages": rule(PAGE, ONLY_ADMIN),
     "pilotage:page_edit": rule(FORM, ONLY_ADMIN),
     # Edited emails (issue 15): administrators only.
@@ -438,6 +444,7 @@ def data(django_db_setup, django_db_blocker, media_dir):
                 "pending": pending,
                 "invitation": invitation,
                 "grid": Grid.objects.current().first(),
+                "question": answered_question(app),
                 "grant_report": grant_report,
                 "report_document": report_document,
                 "instalment": agreement.instalments.order_by("order").first(),
@@ -477,6 +484,8 @@ URL_KWARGS = {
     ("laureates:letter", "pk"): lambda d: d["decision"].pk,
     ("selection:withdraw", "pk"): lambda d: d["assignment"].pk,
     ("grids:detail", "pk"): lambda d: d["grid"].pk,
+    ("pilotage:question_edit", "pk"): lambda d: d["question"].pk,
+    ("pilotage:question_set_active", "pk"): lambda d: d["question"].pk,
     ("pilotage:user_roles", "pk"): lambda d: d["users"][OWNER].pk,
     ("pilotage:user_set_active", "pk"): lambda d: d["users"][OWNER].pk,
     **{

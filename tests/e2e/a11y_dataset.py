@@ -24,6 +24,7 @@ from tests.factories import (
     rich_dossier_application,
     submit_snapshot,
 )
+from tests.factories_questions import answered_question
 from tests.test_url_permissions import ANON, FORM, PAGE, POLICY, url_for
 
 OWNER = "owner"
@@ -151,6 +152,7 @@ def build():
         "pending": pending,
         "invitation": invitation,
         "grid": Grid.objects.current().first(),
+        "question": answered_question(app),
     }
     extra = [
         (OWNER, reverse("applications:letter_edit", args=[letter_draft.pk])),
