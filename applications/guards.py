@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.errors import TransitionError
 from applications.models import Application, Document
 from applications.selectors.dossier import dossier_missing_items, format_paris
+from applications.selectors.questions import question_problems
 
 
 def deadline_passed(application: Application, at: datetime) -> None:
@@ -127,6 +128,7 @@ def letter_problems(application: Application) -> list[tuple[str, str]]:
                 % {"count": letter.page_count, "max": call.letter_page_limit},
             )
         )
+    problems += question_problems(application, "letter")
     return problems
 
 

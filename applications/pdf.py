@@ -150,6 +150,7 @@ def pdf_context(snapshot: dict, *, fingerprint: str, generated_at: datetime) -> 
         "people_trained_total": format_int(sum(int(t.get("people_trained") or 0) for t in targets)),
         "documents": documents,
         "letters": [d for d in documents if d.get("kind") == "letter"],
+        "answers": snapshot.get("answers") or [],
     }
 
 

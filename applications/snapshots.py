@@ -22,8 +22,13 @@ Schema (version 1):
   "training_targets": [{"audience", "audience_label", "year", "people_trained", "hours"}],
   "milestones": [{"title", "due_month", "deliverable"}],
   "documents": [{"id", "kind", "kind_label", "label", "original_name", "size", "page_count",
-                 "sha256", "content_type"}]
+                 "sha256", "content_type"}],
+  "answers": [{"question_id", "action", "stage", "kind", "label", "label_en", "required",
+               "value", "display", "document_id"}]
 }
+"answers" (issue 15) holds the questions per action of the actions answered, active when
+frozen: the letter's for a letter, the letter's and the dossier's for a dossier; a file answer's
+document is in "documents". Snapshots frozen before it have no "answers" key.
 Decimals are strings ("1234.50"), instants ISO-8601 with offset.
 """
 
@@ -34,6 +39,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from applications.models import Application, Document, Submission
+from applications.selectors.questions import snapshot_answers
 
 
 def _money(value) -> str | None:
@@ -92,9 +98,16 @@ def build_snapshot(
     application: Application, *, kind: str, reference: str, submitted_at, submitted_by
 ) -> dict:
     call = application.wave.call
-    documents = list(current_documents(application))
+    stages = ["letter"] if kind == Submission.Kind.LETTER else ["letter", "dossier"]
+    answers = snapshot_answers(application, stages)
+    answer_documents = {a["document_id"] for a in answers if a["document_id"]}
+    documents = [
+        d
+        for d in current_documents(application)
+        if (d.pk in answer_documents if d.kind == Document.Kind.ANSWER else True)
+    ]
     if kind == Submission.Kind.LETTER:
-        documents = [d for d in documents if d.kind == Document.Kind.LETTER]
+        documents = [d for d in documents if d.kind in (Document.Kind.LETTER, Document.Kind.ANSWER)]
     commitment = {d.partner_id: d.pk for d in documents if d.kind == Document.Kind.COMMITMENT}
     return {
         "schema": 1,
@@ -187,6 +200,7 @@ def build_snapshot(
             }
             for d in documents
         ],
+        "answers": answers,
     }
 
 

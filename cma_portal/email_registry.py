@@ -205,8 +205,29 @@ EDITABLE_EMAILS: dict[str, EditableEmail] = {
                 "outcome": "selected",
                 "aid_granted": "1 200 000,00",
                 "letter_url": "https://cma-sante-numerique.anr.fr/laureats/decisions/7/lettre.pdf",
+                # Empty when the dossier has no evaluation summary (no validated consensus).
+                "summary_url": "https://cma-sante-numerique.anr.fr/candidatures/42/",
             },
             {"outcome_sentence": "emails/snippets/decision_outcome.txt"},
+        ),
+        EditableEmail(
+            "rapporteur_named",
+            _("Rapporteur désigné pour le consensus d'un dossier"),
+            {
+                "title": "Former au numérique en santé",
+                "reference": "CMA-SN-2026-0042",
+                "url": "https://cma-sante-numerique.anr.fr/evaluation/affectations/7/consensus/",
+            },
+        ),
+        EditableEmail(
+            "consensus_sent_back",
+            _("Consensus renvoyé au rapporteur"),
+            {
+                "title": "Former au numérique en santé",
+                "reference": "CMA-SN-2026-0042",
+                "note": "Précisez l'appréciation du budget.",
+                "url": "https://cma-sante-numerique.anr.fr/evaluation/affectations/7/consensus/",
+            },
         ),
         EditableEmail(
             "grant_notice",

@@ -26,6 +26,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "review": frozenset({REVIEWER}),
     "manage_waves": frozenset({ADMINISTRATOR}),
     "manage_grids": frozenset({ADMINISTRATOR}),
+    # The call's configuration: questions per action (issue 15).
+    "manage_questions": frozenset({ADMINISTRATOR}),
     "manage_users": frozenset({ADMINISTRATOR}),
     "manage_email_templates": frozenset({ADMINISTRATOR}),
     "view_dashboard": frozenset({PROGRAMME_MANAGER, ADMINISTRATOR}),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pilotage.views import dashboard, emails, pages, users, waves
+from pilotage.views import dashboard, emails, pages, questions, users, waves
 
 app_name = "pilotage"
 urlpatterns = [
@@ -18,6 +18,10 @@ urlpatterns = [
     path("utilisateurs/inviter/", users.user_invite, name="user_invite"),
     path("utilisateurs/<int:pk>/roles/", users.user_roles, name="user_roles"),
     path("utilisateurs/<int:pk>/activation/", users.user_set_active, name="user_set_active"),
+    path("questions/", questions.question_list, name="questions"),
+    path("questions/nouvelle/", questions.question_create, name="question_create"),
+    path("questions/<int:pk>/", questions.question_edit, name="question_edit"),
+    path("questions/<int:pk>/activation/", questions.question_set_active, name="question_set_active"),
     path("pages/", pages.page_list, name="pages"),
     path("pages/<slug:slug>/", pages.page_edit, name="page_edit"),
     path("courriels/", emails.email_template_list, name="email_templates"),

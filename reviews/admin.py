@@ -3,7 +3,17 @@ pages, which go through the services)."""
 
 from django.contrib import admin
 
-from reviews.models import Assignment, Criterion, Decision, Grid, Review, ReviewerProfile, Score
+from reviews.models import (
+    Assignment,
+    Consensus,
+    Criterion,
+    Decision,
+    EvaluationSummary,
+    Grid,
+    Review,
+    ReviewerProfile,
+    Score,
+)
 
 
 class CriterionInline(admin.TabularInline):
@@ -52,3 +62,28 @@ class DecisionAdmin(admin.ModelAdmin):
     list_display = ("application", "outcome", "aid_granted", "decided_at", "published_at")
     list_filter = ("outcome",)
     raw_id_fields = ("application", "decided_by")
+
+
+@admin.register(Consensus)
+class ConsensusAdmin(admin.ModelAdmin):
+    """Read-only: the rapporteur writes, programme managers validate, in the portal's pages."""
+
+    list_display = ("application", "assignment", "state", "weighted_score", "validated_at")
+    list_filter = ("state",)
+    search_fields = ("application__reference",)
+    raw_id_fields = ("application", "assignment", "grid", "named_by", "validated_by")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EvaluationSummary)
+class EvaluationSummaryAdmin(admin.ModelAdmin):
+    """Read-only: staff word the summary in the portal, the decision releases it."""
+
+    list_display = ("application", "weighted_score", "released_at")
+    search_fields = ("application__reference",)
+    raw_id_fields = ("application", "consensus", "updated_by")
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,7 +1,7 @@
 """Review data for the benchmark applications of `applications.demo_bulk`, in bulk: one reviewer
 per 100 applications (covering every action), three accepted assignments per dossier under
 review or decided, each with a submitted review and its scores, and a decision on each decided
-dossier. The demo reviewer takes one of the three places on every other dossier, so that their
+dossier (and, through `reviews.demo_consensus`, a validated consensus). The demo reviewer takes one of the three places on every other dossier, so that their
 queue is long. Idempotent: dossiers that already have assignments are left alone."""
 
 import random
@@ -16,6 +16,7 @@ from applications.models import Application
 from applications.states import State
 from cma_portal import roles
 from reviews import scoring
+from reviews.demo_consensus import seed_bulk_consensus
 from reviews.models import Assignment, Decision, Grid, Review, ReviewerProfile, Score
 
 APPLICATIONS_PER_REVIEWER = 100
@@ -147,4 +148,6 @@ def seed_bulk_reviews(*, count: int, demo_reviewer, manager, now=None) -> int:
         ignore_conflicts=True,
         batch_size=BATCH,
     )
+    # Each reviewed dossier gets its validated consensus, each decided one its released summary.
+    seed_bulk_consensus(demo_reviewer=demo_reviewer, manager=manager, now=now)
     return len(assignments)

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from applications.models import Application
 from applications.selectors.editors import application_editors
+from cma_portal.audit import audit_record
 from cma_portal.emails import queue_email
 from cma_portal.formats import number as format_number
-from reviews.models import Assignment, Decision
+from reviews.models import Assignment, Consensus, Decision, EvaluationSummary, EvaluationSummaryItem
 
 
 def email_review_assigned(assignment: Assignment, actor, note: str, data: dict) -> None:
@@ -39,6 +40,11 @@ def decision_notice_context(application: Application, *, outcome: str, aid_grant
         "outcome": outcome,
         "aid_granted": format_number(aid_granted, 2) if aid_granted is not None else "",
         "letter_url": letter_url,
+        # The evaluation summary this decision releases (issue 15): a link to the application
+        # page, where the applicant reads it; never its reviewers.
+        "summary_url": settings.SITE_URL + reverse("applications:detail", args=[application.pk])
+        if EvaluationSummary.objects.filter(application_id=application.pk).exists()
+        else "",
     }
 
 
@@ -54,4 +60,62 @@ def email_decision_notice(application: Application, actor, note: str, data: dict
             aid_granted=decision.aid_granted,
             letter_url=settings.SITE_URL + reverse("laureates:letter", args=[decision.pk]),
         ),
+    )
+
+
+def release_evaluation_summary(application: Application, actor, note: str, data: dict) -> None:
+    """The decision releases the dossier's evaluation summary, if a validated consensus gave it
+    one: from now on the applicant reads it (page, PDF) and staff no longer edit it."""
+    summary = EvaluationSummary.objects.filter(
+        application_id=application.pk, released_at__isnull=True
+    ).first()
+    if summary is None:
+        return
+    summary.released_at = timezone.now()
+    summary.save(update_fields=["released_at"])
+    audit_record(actor=actor, verb="evaluation_summary_released", obj=summary)
+
+
+def summary_from_consensus(consensus: Consensus, actor, note: str, data: dict) -> None:
+    """A validated consensus initialises the applicant's evaluation summary (its comments and
+    scores per criterion, its overall opinion), which staff may reword until it is released."""
+    summary, created = EvaluationSummary.objects.update_or_create(
+        application_id=consensus.application_id,
+        defaults={
+            "consensus": consensus,
+            "overall_opinion": consensus.overall_opinion,
+            "weighted_score": consensus.weighted_score,
+            "updated_at": timezone.now(),
+            "updated_by": actor,
+        },
+    )
+    summary.items.all().delete()
+    EvaluationSummaryItem.objects.bulk_create(
+        EvaluationSummaryItem(summary=summary, criterion_id=s.criterion_id, value=s.value, comment=s.comment)
+        for s in consensus.scores.all()
+    )
+    audit_record(actor=actor, verb="evaluation_summary_created", obj=summary)
+
+
+def email_consensus_sent_back(consensus: Consensus, actor, note: str, data: dict) -> None:
+    """The rapporteur learns why the consensus came back, with a link to it."""
+    _email_rapporteur(consensus, "consensus_sent_back", note=note)
+
+
+def email_rapporteur_named(consensus: Consensus, actor, note: str, data: dict) -> None:
+    """The reviewer named rapporteur is asked to write the consensus."""
+    _email_rapporteur(consensus, "rapporteur_named")
+
+
+def _email_rapporteur(consensus: Consensus, template: str, **extra) -> None:
+    assignment = consensus.assignment
+    queue_email(
+        recipients=[assignment.reviewer],
+        template=template,
+        context={
+            "title": consensus.application.title,
+            "reference": consensus.application.reference or "",
+            "url": settings.SITE_URL + reverse("evaluation:consensus", args=[assignment.pk]),
+            **extra,
+        },
     )

@@ -12,6 +12,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.selectors.questions import export_cells, export_headers, export_questions, prefetch_answers
 from cma_portal.csv_export import csv_streaming_response
 from cma_portal.formats import XLSX_EUROS, XLSX_NUMBER, Amount, plain_number, spreadsheet_number
 from reviews.models import Assignment, Review
@@ -33,6 +34,8 @@ def _euros(value):
 
 
 def dossier_rows(applications) -> Iterator[list]:
+    questions = export_questions()  # one column per question per action (issue 15)
+    applications = prefetch_answers(applications)
     yield [
         _("Référence"),
         _("Titre"),
@@ -48,6 +51,7 @@ def dossier_rows(applications) -> Iterator[list]:
         _("Note minimale (/20)"),
         _("Note maximale (/20)"),
         _("Conflit d'intérêts à traiter"),
+        *export_headers(questions),
     ]
     for a in applications.iterator(chunk_size=CHUNK):
         yield [
@@ -65,6 +69,7 @@ def dossier_rows(applications) -> Iterator[list]:
             _num(a.score_min),
             _num(a.score_max),
             _("oui") if a.has_conflict else _("non"),
+            *export_cells(a, questions),
         ]
 
 

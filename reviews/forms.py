@@ -231,6 +231,13 @@ class CriterionForm(DsfrBaseForm):
         required=False,
         max_length=2000,
     )
+    label_en = forms.CharField(label=_("Critère (anglais)"), max_length=255, required=False)
+    guidance_en = forms.CharField(
+        label=_("Aide à la notation (anglais)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
     weight = forms.DecimalField(
         label=_("Pondération"), max_digits=5, decimal_places=2, min_value=0.01, initial=1
     )

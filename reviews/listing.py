@@ -76,7 +76,8 @@ class RankedRef:
 
 
 def ranking_page(request, wave, action=None):
-    """The wave's ranking (every dossier ranked, severity correction over the whole wave, from
+    """The wave's ranking (every dossier ranked, by its validated consensus's score where there is
+    one, else its corrected mean; severity correction over the whole wave; from
     the standing shared through the cache: `reviews/standing.py`) on light rows, and the
     requested page of it with its applications loaded: the page reads 25 applications, not the
     wave's thousands."""
@@ -104,7 +105,9 @@ def ranking_page(request, wave, action=None):
             rows.append(selectors.RankingRow(RankedRef(pk, reference), aggregate))
             continue
         rank += 1
-        rows.append(selectors.RankingRow(RankedRef(pk, reference), aggregate, rank))
+        rows.append(
+            selectors.RankingRow(RankedRef(pk, reference), aggregate, rank, standing.consensus.get(pk))
+        )
     page = paginate(request, rows)
     page_rows = list(page.object_list)
     loaded = Application.objects.filter(pk__in=[r.application.pk for r in page_rows]).select_related(
@@ -112,7 +115,7 @@ def ranking_page(request, wave, action=None):
     )
     by_pk = {a.pk: a for a in loaded}
     page.object_list = [
-        selectors.RankingRow(by_pk[r.application.pk], r.aggregate, r.rank)
+        selectors.RankingRow(by_pk[r.application.pk], r.aggregate, r.rank, r.consensus)
         for r in page_rows
         if r.application.pk in by_pk
     ]

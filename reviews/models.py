@@ -267,3 +267,13 @@ class Decision(models.Model):
     @property
     def published(self) -> bool:
         return self.published_at is not None
+
+
+# The consensus and the evaluation summary (issue 15) live in their own module; importing it
+# here registers them with the app.
+from reviews.models_consensus import (  # noqa: E402, F401
+    Consensus,
+    ConsensusScore,
+    EvaluationSummary,
+    EvaluationSummaryItem,
+)

@@ -14,8 +14,9 @@ from applications.models import Application, ConsortiumPartner, Membership
 from applications.states import State
 from cma_portal import roles
 from reviews import scoring
-from reviews.models import Assignment, Criterion, Decision, Grid, Review
+from reviews.models import Assignment, Consensus, Criterion, Decision, Grid, Review
 from reviews.standing import SELECTION_STATES, wave_standing
+from reviews.standing import ranking_key as standing_key
 
 # Dossiers that reviewers and the selection pages deal with.
 REVIEWABLE_STATES = (State.DOSSIER_SUBMITTED, State.UNDER_REVIEW)
@@ -246,6 +247,7 @@ class RankingRow:
     application: Application
     aggregate: scoring.DossierAggregate
     rank: int = 0
+    consensus: float | None = None  # the validated consensus's score (/20)
 
 
 @dataclass
@@ -269,17 +271,13 @@ def wave_scores(wave_id: int) -> list[scoring.ReviewScore]:
 
 
 def ranking_key(row):
-    agg = row.aggregate
-    return (
-        agg.corrected_mean is None,
-        -(agg.corrected_mean or 0),
-        -(agg.mean or 0),
-        row.application.reference or "",
-    )
+    """As `reviews.standing.ranking_key`: the validated consensus's score where there is one."""
+    return standing_key(row.aggregate, row.application.reference or "", row.consensus)
 
 
 def wave_ranking(wave, action=None) -> Ranking:
-    """Dossiers of `wave` (optionally of one action) ranked by corrected mean, then raw mean.
+    """Dossiers of `wave` (optionally of one action) ranked by validated consensus score, else
+    corrected mean, then raw mean (`ranking_key`).
 
     The severity correction uses every submitted review of the wave, whatever the action:
     a reviewer's severity shows across all they scored. Constant number of queries.
@@ -297,13 +295,11 @@ def wave_ranking(wave, action=None) -> Ranking:
     )
     if action is not None:
         applications = applications.filter(actions=action)
-    rows = [
-        RankingRow(
-            a, scoring.aggregate_dossier(a.pk, by_application.get(a.pk, []), stats, threshold=threshold)
-        )
-        for a in applications.distinct()
-    ]
-
+    consensus = Consensus.objects.validated_scores(wave.pk)
+    rows = []
+    for a in applications.distinct():
+        agg = scoring.aggregate_dossier(a.pk, by_application.get(a.pk, []), stats, threshold=threshold)
+        rows.append(RankingRow(a, agg, consensus=consensus.get(a.pk)))
     rows.sort(key=ranking_key)
     rank = 0
     for row in rows:

@@ -12,7 +12,7 @@ the fingerprint uses PostgreSQL's `string_agg`), the standing is computed on eac
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,7 +21,7 @@ from django.db import connection
 from applications.models import Application
 from applications.states import State
 from reviews import scoring
-from reviews.models import Assignment, Review
+from reviews.models import Assignment, Consensus, Review
 
 CACHE_SECONDS = 3600
 # The dossiers a ranking lists (from a submitted dossier to its decision).
@@ -45,7 +45,11 @@ SELECT
       AND r.weighted_score IS NOT NULL),
   (SELECT md5(coalesce(string_agg(a.id || ':' || coalesce(a.reference, ''), ',' ORDER BY a.id), ''))
      FROM applications_application a
-    WHERE a.wave_id = %(wave)s AND a.state = ANY(%(states)s))
+    WHERE a.wave_id = %(wave)s AND a.state = ANY(%(states)s)),
+  (SELECT md5(coalesce(string_agg(c.application_id || ':' || c.weighted_score, ',' ORDER BY c.application_id), ''))
+     FROM reviews_consensus c
+     JOIN applications_application a ON a.id = c.application_id
+    WHERE a.wave_id = %(wave)s AND c.state = %(validated)s AND c.weighted_score IS NOT NULL)
 """
 
 
@@ -56,6 +60,8 @@ class WaveStanding:
     aggregates: dict[int, scoring.DossierAggregate]
     # (application id, reference) of every dossier in the selection states, in ranking order
     ranked: list[tuple[int, str]]
+    # application id → score of its validated consensus (issue 15), which ranks it when present
+    consensus: dict[int, float] = field(default_factory=dict)
 
     def rank_of(self, application_id: int) -> int | None:
         """Rank among the reviewed dossiers of the wave (None before any review)."""
@@ -76,11 +82,12 @@ def _fingerprint(wave_id: int) -> str:
                 "wave": wave_id,
                 "accepted": str(Assignment.State.ACCEPTED),
                 "submitted": str(Review.State.SUBMITTED),
+                "validated": str(Consensus.State.VALIDATED),
                 "states": [str(state) for state in SELECTION_STATES],
             },
         )
-        reviews, dossiers = cursor.fetchone()
-    return f"{reviews}{dossiers}"
+        reviews, dossiers, consensus = cursor.fetchone()
+    return f"{reviews}{dossiers}{consensus}"
 
 
 def _compute(wave_id: int) -> WaveStanding:
@@ -111,18 +118,18 @@ def _compute(wave_id: int) -> WaveStanding:
         if aggregate.count:
             aggregates[pk] = aggregate
         entries.append((pk, reference or "", aggregate))
-    entries.sort(key=lambda e: ranking_key(e[2], e[1]))
-    return WaveStanding(stats=stats, aggregates=aggregates, ranked=[(pk, ref) for pk, ref, _a in entries])
-
-
-def ranking_key(aggregate: scoring.DossierAggregate, reference: str):
-    """Corrected mean first, then raw mean, then reference; dossiers without a review last."""
-    return (
-        aggregate.corrected_mean is None,
-        -(aggregate.corrected_mean or 0),
-        -(aggregate.mean or 0),
-        reference or "",
+    consensus = Consensus.objects.validated_scores(wave_id)
+    entries.sort(key=lambda e: ranking_key(e[2], e[1], consensus.get(e[0])))
+    return WaveStanding(
+        stats=stats, aggregates=aggregates, ranked=[(pk, ref) for pk, ref, _a in entries], consensus=consensus
     )
+
+
+def ranking_key(aggregate: scoring.DossierAggregate, reference: str, consensus: float | None = None):
+    """The validated consensus's score where there is one (issue 15), else the corrected mean;
+    then raw mean, then reference; dossiers without a review last."""
+    score = consensus if consensus is not None else aggregate.corrected_mean
+    return (score is None, -(score or 0), -(aggregate.mean or 0), reference or "")
 
 
 def wave_standing(wave_id: int) -> WaveStanding:
@@ -130,7 +137,7 @@ def wave_standing(wave_id: int) -> WaveStanding:
     if connection.vendor != "postgresql":
         return _compute(wave_id)
     key = (
-        f"wave-standing:v1:{wave_id}:{_fingerprint(wave_id)}:"
+        f"wave-standing:v2:{wave_id}:{_fingerprint(wave_id)}:"
         f"{settings.REVIEW_DISAGREEMENT_THRESHOLD}:{settings.REVIEW_SEVERITY_MIN_REVIEWS}"
     )
     standing = cache.get(key)

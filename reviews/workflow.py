@@ -5,6 +5,9 @@
   `applications.services.transitions.application_apply_transition`.
 - `ASSIGNMENT_TRANSITIONS`: an assignment's life (interests declared, conflict, withdrawal).
 - `REVIEW_TRANSITIONS`: a review's life (submitted).
+- `CONSENSUS_TRANSITIONS`: a consensus's life (written by the rapporteur, validated by a
+  programme manager, who may send it back); validating it initialises the evaluation summary,
+  which a decision releases to the applicant (docs/evaluation.md).
 
 Assignment and review rows are applied by `reviews.services.transitions.review_side_transition`.
 
@@ -12,6 +15,8 @@ Assignment and review rows are applied by `reviews.services.transitions.review_s
                 pending ─declare_conflict─▶ conflicted
                 pending / accepted ─withdraw─▶ withdrawn
     review:     draft ─submit─▶ submitted
+    consensus:  draft ─submit─▶ submitted ─validate─▶ validated
+                submitted ─send_back─▶ draft
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.states import State
 from applications.workflow import STAFF, Transition
 from reviews import effects
-from reviews.models import Assignment, Review
+from reviews.models import Assignment, Consensus, Review
 
 # The reviewer to whom the assignment belongs.
 REVIEWER = "reviewer"
@@ -32,7 +37,7 @@ DECISIONS: dict[str, Transition] = {
             (State.UNDER_REVIEW, State.WAITLISTED),
             State.SELECTED,
             frozenset({STAFF}),
-            effects=(effects.email_decision_notice,),
+            effects=(effects.release_evaluation_summary, effects.email_decision_notice),
             label=_("Retenir comme lauréat"),
         ),
         Transition(
@@ -40,7 +45,7 @@ DECISIONS: dict[str, Transition] = {
             (State.UNDER_REVIEW,),
             State.WAITLISTED,
             frozenset({STAFF}),
-            effects=(effects.email_decision_notice,),
+            effects=(effects.release_evaluation_summary, effects.email_decision_notice),
             label=_("Placer en liste complémentaire"),
         ),
         Transition(
@@ -48,7 +53,7 @@ DECISIONS: dict[str, Transition] = {
             (State.UNDER_REVIEW, State.WAITLISTED),
             State.NOT_SELECTED,
             frozenset({STAFF}),
-            effects=(effects.email_decision_notice,),
+            effects=(effects.release_evaluation_summary, effects.email_decision_notice),
             label=_("Ne pas retenir"),
         ),
     )
@@ -86,6 +91,36 @@ REVIEW_TRANSITIONS: dict[str, Transition] = {
             (Review.State.DRAFT,),
             Review.State.SUBMITTED,
             frozenset({REVIEWER}),
+        ),
+    )
+}
+
+CONSENSUS_TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "submit",
+            (Consensus.State.DRAFT,),
+            Consensus.State.SUBMITTED,
+            frozenset({REVIEWER}),
+            label=_("Transmettre le consensus"),
+        ),
+        Transition(
+            "validate",
+            (Consensus.State.SUBMITTED,),
+            Consensus.State.VALIDATED,
+            frozenset({STAFF}),
+            effects=(effects.summary_from_consensus,),
+            label=_("Valider le consensus"),
+        ),
+        Transition(
+            "send_back",
+            (Consensus.State.SUBMITTED,),
+            Consensus.State.DRAFT,
+            frozenset({STAFF}),
+            effects=(effects.email_consensus_sent_back,),
+            label=_("Renvoyer au rapporteur"),
+            requires_note=True,
         ),
     )
 }

@@ -77,6 +77,8 @@ LISTS = [
     ("applications:dashboard", "applicant", None, {"per_page": "100"}, "/candidatures/"),
     ("pilotage:dashboard", "admin", None, None, None),
     ("pilotage:users", "admin", None, None, None),
+    ("pilotage:questions", "admin", None, {"per_page": "100"}, None),
+    ("grids:list", "admin", None, {"per_page": "100"}, None),
     ("pilotage:email_templates", "admin", None, {"per_page": "50"}, None),
     ("laureates:list", None, None, None, None),
 ]
@@ -128,6 +130,11 @@ DETAILS = [
     ("applications:dossier", "applicant", "application"),
     ("evaluation:assignment", "reviewer", "assignment"),
     ("evaluation:review", "reviewer", "assignment"),
+    # Issue 15: the consensus beside the reviews, and the applicant's summary (the benchmark
+    # dossiers have a validated consensus, their rapporteur the demo reviewer where they review).
+    ("evaluation:consensus", "reviewer", "assignment"),
+    ("selection:consensus", "manager", "application"),
+    ("selection:summary", "manager", "application"),
 ]
 
 

@@ -41,6 +41,7 @@ from tests.factories import (
     rich_dossier_application,
     submit_snapshot,
 )
+from tests.factories_questions import answered_question
 
 # --- Roles ------------------------------------------------------------------------------------
 
@@ -154,6 +155,7 @@ POLICY: dict[str, Rule] = {
     "applications:dossier_training": rule(POST, EDITORS),
     "applications:dossier_milestones": rule(POST, EDITORS),
     "applications:dossier_documents": rule(POST, EDITORS),
+    "applications:dossier_questions": rule(POST, EDITORS),
     "applications:dossier_document_remove": rule(POST, EDITORS),
     "applications:dossier_submit": rule(FORM, EDITORS),
     "applications:collaborators": rule(FORM, EDITORS, post_allowed=frozenset({OWNER})),
@@ -189,6 +191,17 @@ POLICY: dict[str, Rule] = {
     "selection:auto_assign": rule(POST, SCREENERS),
     "selection:decide_bulk": rule(POST, SCREENERS),
     "selection:publish": rule(POST, SCREENERS),
+    # Consensus and evaluation summary (issue 15): programme managers; the rapporteur writes it.
+    "selection:consensus": rule(PAGE, SCREENERS),
+    "selection:rapporteur": rule(POST, SCREENERS),
+    "selection:consensus_validate": rule(POST, SCREENERS),
+    "selection:consensus_send_back": rule(POST, SCREENERS),
+    "selection:summary": rule(FORM, SCREENERS),
+    # The dataset's assigned reviewer is the rapporteur (a reviewer who is not gets a 403:
+    # tests/reviews/test_consensus.py).
+    "evaluation:consensus": rule(FORM, {REVIEWER}),
+    # The released evaluation summary as a PDF: the application's editors and screeners.
+    "laureates:summary_pdf": rule(PAGE, EDITORS | SCREENERS),
     # Reviewers (/evaluation/): the queue for every reviewer, an assignment for its reviewer
     # only (unassigned: 404; conflicted: 404 here, 403 on their own, see below).
     "evaluation:queue": rule(PAGE, REVIEWERS),
@@ -209,6 +222,10 @@ POLICY: dict[str, Rule] = {
     "pilotage:user_invite": rule(FORM, ONLY_ADMIN),
     "pilotage:user_roles": rule(FORM, ONLY_ADMIN),
     "pilotage:user_set_active": rule(POST, ONLY_ADMIN),
+    "pilotage:questions": rule(PAGE, ONLY_ADMIN),
+    "pilotage:question_create": rule(FORM, ONLY_ADMIN),
+    "pilotage:question_edit": rule(FORM, ONLY_ADMIN),
+    "pilotage:question_set_active": rule(POST, ONLY_ADMIN),
     "pilotage:pages": rule(PAGE, ONLY_ADMIN),
     "pilotage:page_edit": rule(FORM, ONLY_ADMIN),
     # Edited emails (issue 15): administrators only.
@@ -305,6 +322,7 @@ def data(django_db_setup, django_db_blocker, media_dir):
     from pilotage.services import email_template_save, invitation_create
     from reviews.models import Grid
     from reviews.services.assignments import assignment_create, assignment_declare
+    from reviews.services.consensus import consensus_name_rapporteur, consensus_save, consensus_validate
     from reviews.services.decisions import decision_record
     from reviews.services.reviews import review_save, review_start
     from tests.grants.helpers import signed_agreement
@@ -359,6 +377,17 @@ def data(django_db_setup, django_db_blocker, media_dir):
                 actor=conflicted_user,
             )
             unassigned_user = covering_reviewer()
+            # The assigned reviewer is the rapporteur; their consensus is validated before the
+            # decision, which releases the evaluation summary to the applicant.
+            consensus = consensus_name_rapporteur(application=app, assignment=assignment, actor=pm)
+            consensus = consensus_save(
+                consensus=consensus,
+                scores={s.criterion_id: (4, "Consensus solide.") for s in consensus.scores.all()},
+                overall_opinion="Consensus : projet solide.",
+                actor=reviewer_user,
+                submit=True,
+            )
+            consensus_validate(consensus=consensus, actor=pm)
             decision = decision_record(
                 application=app,
                 outcome="selected",
@@ -415,6 +444,7 @@ def data(django_db_setup, django_db_blocker, media_dir):
                 "pending": pending,
                 "invitation": invitation,
                 "grid": Grid.objects.current().first(),
+                "question": answered_question(app),
                 "grant_report": grant_report,
                 "report_document": report_document,
                 "instalment": agreement.instalments.order_by("order").first(),
@@ -454,6 +484,8 @@ URL_KWARGS = {
     ("laureates:letter", "pk"): lambda d: d["decision"].pk,
     ("selection:withdraw", "pk"): lambda d: d["assignment"].pk,
     ("grids:detail", "pk"): lambda d: d["grid"].pk,
+    ("pilotage:question_edit", "pk"): lambda d: d["question"].pk,
+    ("pilotage:question_set_active", "pk"): lambda d: d["question"].pk,
     ("pilotage:user_roles", "pk"): lambda d: d["users"][OWNER].pk,
     ("pilotage:user_set_active", "pk"): lambda d: d["users"][OWNER].pk,
     **{
@@ -462,7 +494,7 @@ URL_KWARGS = {
     },
     **{
         (f"evaluation:{n}", "pk"): (lambda d: d["assignment"].pk)
-        for n in ("assignment", "document", "review", "declare")
+        for n in ("assignment", "document", "review", "declare", "consensus")
     },
 }
 
@@ -487,7 +519,10 @@ def is_login_redirect(response) -> bool:
 
 
 def on_someone_elses_application(name: str) -> bool:
-    return name.startswith(("applications:", "laureates:letter", "grants:")) and "pk" in named_urls()[name]
+    return (
+        name.startswith(("applications:", "laureates:letter", "laureates:summary_pdf", "grants:"))
+        and "pk" in named_urls()[name]
+    )
 
 
 def request_as(client, data, role, method, url):
@@ -653,6 +688,19 @@ def test_the_decision_letter_names_no_reviewer(data):
     html = decision_letter_html(data["decision"])
     for key in (REVIEWER, REVIEWER_CONFLICTED):
         assert data["users"][key].last_name not in html
+
+
+@pytest.mark.django_db
+def test_the_evaluation_summary_names_no_reviewer(data):
+    from reviews.models import EvaluationSummary
+    from reviews.pdf import evaluation_summary_html
+
+    summary = EvaluationSummary.objects.get(application=data["app"])
+    assert summary.released
+    html = evaluation_summary_html(summary, data["app"])
+    assert "Consensus : projet solide." in html
+    for key in (REVIEWER, REVIEWER_CONFLICTED):
+        assert data["users"][key].last_name not in html and data["users"][key].email not in html
 
 
 @pytest.mark.django_db

@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from actions.models import Action, ActionComponent
-from applications.models import ConsortiumPartner, Organisation
+from applications.forms.questions import add_question_fields
+from applications.models import ConsortiumPartner, Organisation, Question
+from applications.selectors.questions import questions_and_answers
 from applications.services.letters import LETTER_FIELDS
 from applications.validators import validate_pdf, validate_siret, validate_uai
 from cma_portal.form_fields import BoundedModelMultipleChoiceField, bounded_formset_kwargs
@@ -196,6 +198,13 @@ class LetterForm(DsfrBaseForm):
         mark_required_to_submit(
             self,
             ["actions", "components", "lead_organisation", *LETTER_FIELDS, "letter"],
+        )
+        # The questions of the actions saved on the letter (checking a new action and saving
+        # shows its questions).
+        add_question_fields(
+            self,
+            *questions_and_answers(application, [Question.Stage.LETTER]),
+            allow_macros=call.allow_macro_workbooks,
         )
 
     def clean_letter(self):

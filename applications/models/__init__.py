@@ -17,6 +17,7 @@ from applications.indexes import LIST_INDEXES
 # The dossier's detail lives in its own module; Django and callers import it from here.
 from applications.models.dossier import BudgetLine, ConsortiumPartner, Milestone, TrainingTarget  # noqa: F401
 from applications.models.messages_bulk import BulkMessage  # noqa: F401
+from applications.models.questions import Answer, Question  # noqa: F401
 from applications.states import State
 
 
@@ -223,6 +224,7 @@ class Document(models.Model):
         COMMITMENT = "commitment", _("Lettre d'engagement d'un partenaire")
         OTHER = "other", _("Autre document")
         ATTACHMENT = "attachment", _("Pièce jointe d'un message")
+        ANSWER = "answer", _("Réponse à une question")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("type"), max_length=32, choices=Kind.choices)

@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Application, Document
+from applications.models import Application, BudgetLine, Document
+from applications.selectors.questions import question_problems
 from applications.snapshots import budget_totals, current_documents
 from applications.states import State
 
@@ -70,6 +71,28 @@ def budget_drift(application: Application, totals: dict | None = None) -> dict |
     return {"estimate": estimate, "eligible": eligible, "percent": percent.quantize(Decimal("0.1"))}
 
 
+def budget_table(lines: list[BudgetLine], years: int) -> dict:
+    """Totals per project year and per category, computed from the loaded lines."""
+    zero = Decimal("0")
+
+    def row(label, selected):
+        eligible = sum((line.eligible_cost for line in selected), zero)
+        aid = sum((line.aid_requested for line in selected), zero)
+        co_financing = sum((line.co_financing for line in selected), zero)
+        rate = (aid / eligible * 100).quantize(Decimal("0.01")) if eligible else None
+        return {"label": label, "eligible": eligible, "aid": aid, "co_financing": co_financing, "rate": rate}
+
+    by_year = [
+        row(_("Année %(n)s") % {"n": n}, [line for line in lines if line.year == n])
+        for n in range(1, years + 1)
+    ]
+    by_category = [
+        row(label, [line for line in lines if line.category == value])
+        for value, label in BudgetLine.Category.choices
+    ]
+    return {"by_year": by_year, "by_category": by_category}
+
+
 def dossier_missing_items(
     application: Application,
     *,
@@ -78,6 +101,8 @@ def dossier_missing_items(
     totals: dict | None = None,
     has_training: bool | None = None,
     has_milestones: bool | None = None,
+    questions=None,
+    answers=None,
 ) -> list[str]:
     """What the dossier still lacks before it may be submitted, in French. Callers that already
     loaded parts of the dossier pass them to save queries."""
@@ -117,4 +142,8 @@ def dossier_missing_items(
                 "max": f"{max_rate.normalize():f}".replace(".", ","),
             }
         )
+    missing += [
+        str(message)
+        for _field, message in question_problems(application, "dossier", questions=questions, answers=answers)
+    ]
     return missing

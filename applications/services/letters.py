@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.errors import TransitionError
 from applications.models import Application, ConsortiumPartner, Organisation, Submission
+from applications.services.questions import answers_save
 from applications.services.transitions import application_apply_transition, next_reference
 from applications.snapshots import freeze_submission
 from applications.states import State
@@ -73,10 +74,12 @@ def letter_save(
     actions=None,
     components=None,
     partners: list[dict] | None = None,
+    answers: dict | None = None,
 ) -> Application:
     """Save the letter's fields if nobody saved since `version` was read; bump the version.
 
     `partners` is a list of {"name", "kind", "region", "role"}; None leaves partners unchanged.
+    `answers` maps questions per action to their cleaned values (`services.questions`).
     Raises ConflictError (nothing written) on a stale version, TransitionError when the
     application is no longer editable. Side effects: AuditEvent "letter_saved" with the fields.
     """
@@ -94,6 +97,8 @@ def letter_save(
         application.components.set(components)
     if partners is not None:
         letter_set_partners(application=application, partners=partners)
+    if answers:
+        changed += answers_save(application=application, user=user, values=answers)
     audit_record(
         actor=user,
         verb="letter_saved",

@@ -4,6 +4,7 @@ A snapshot keeps the French labels of the moment it was frozen (the receipt PDF 
 receipt page shows the same codes with today's labels in the page's language instead."""
 
 from django import template
+from django.utils.translation import get_language
 
 from actions.models import Action, ActionComponent
 from applications.models import Document, Organisation
@@ -37,3 +38,11 @@ def action_title(action: dict) -> str:
 def component_title(component: dict) -> str:
     found = ActionComponent.objects.filter(code=component.get("code")).first()
     return found.title if found is not None else component.get("title", "")
+
+
+@register.filter
+def answer_label(answer: dict) -> str:
+    """A frozen question's wording in the page's language (English when it was given)."""
+    if (get_language() or "fr").startswith("en") and answer.get("label_en"):
+        return answer["label_en"]
+    return answer.get("label", "")

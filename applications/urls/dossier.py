@@ -14,6 +14,7 @@ urlpatterns = [
     path("budget/", views.save_budget, name="dossier_budget"),
     path("formation/", views.save_training, name="dossier_training"),
     path("jalons/", views.save_milestones, name="dossier_milestones"),
+    path("questions/", views.save_questions, name="dossier_questions"),
     path("documents/", views.add_document, name="dossier_documents"),
     path("documents/<int:document_pk>/", views.download_document, name="dossier_document"),
     path("documents/<int:document_pk>/retirer/", views.remove_document, name="dossier_document_remove"),

@@ -18,6 +18,7 @@ from applications.forms.letters import (
     WithdrawForm,
     partner_initial,
 )
+from applications.forms.questions import question_values
 from applications.guards import letter_problems
 from applications.models import Document, Submission
 from applications.pdf import submission_pdf_is_ready
@@ -184,6 +185,7 @@ def letter_edit(request, pk):
             actions=form.cleaned_data["actions"],
             components=form.cleaned_data["components"],
             partners=[p for p in (f.partner() for f in formset.forms) if p],
+            answers=question_values(form),
         )
     except ConflictError:
         messages.error(request, ConflictError.message)

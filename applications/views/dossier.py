@@ -17,16 +17,19 @@ from django.views.decorators.http import require_GET, require_POST
 from applications.downloads import document_response
 from applications.forms import dossier as forms
 from applications.forms import partners as partner_forms
-from applications.models import Application, BudgetLine, Document, Organisation, Submission
+from applications.forms.questions import DossierQuestionsForm, question_values
+from applications.models import Application, Document, Organisation, Question, Submission
 from applications.selectors.access import get_application_for, is_editor
 from applications.selectors.dossier import (
     budget_drift,
+    budget_table,
     dossier_documents,
     dossier_missing_items,
     dossier_refusal,
     format_paris,
     project_years,
 )
+from applications.selectors.questions import questions_and_answers
 from applications.services.dossier import (
     DossierConflict,
     DossierError,
@@ -34,6 +37,7 @@ from applications.services.dossier import (
     document_retire,
     dossier_section_save,
 )
+from applications.services.questions import answers_save
 from applications.snapshots import budget_totals
 from applications.states import State
 
@@ -45,6 +49,7 @@ SECTION_ANCHORS = {
     "training": "formation",
     "milestones": "jalons",
     "documents": "documents",
+    "questions": "questions",
 }
 
 
@@ -55,6 +60,7 @@ def _build_forms(application: Application, *, section: str | None = None, data=N
         return {"data": data, "files": files} if name == section else {}
 
     kw = {"application": application}
+    questions, answers = questions_and_answers(application, [Question.Stage.DOSSIER])
     return {
         "presentation": forms.PresentationForm(**bound("presentation"), **kw),
         "annex": forms.FinancialAnnexForm(**bound("annex"), **kw),
@@ -74,29 +80,8 @@ def _build_forms(application: Application, *, section: str | None = None, data=N
             **bound("milestones"), prefix="milestones", queryset=application.milestones.all(), **kw
         ),
         "documents": forms.FurtherDocumentForm(**bound("documents"), **kw),
+        "questions": DossierQuestionsForm(**bound("questions"), questions=questions, answers=answers, **kw),
     }
-
-
-def _budget_table(lines: list[BudgetLine], years: int) -> dict:
-    """Totals per project year and per category, computed from the loaded lines."""
-    zero = Decimal("0")
-
-    def row(label, selected):
-        eligible = sum((line.eligible_cost for line in selected), zero)
-        aid = sum((line.aid_requested for line in selected), zero)
-        co_financing = sum((line.co_financing for line in selected), zero)
-        rate = (aid / eligible * 100).quantize(Decimal("0.01")) if eligible else None
-        return {"label": label, "eligible": eligible, "aid": aid, "co_financing": co_financing, "rate": rate}
-
-    by_year = [
-        row(_("Année %(n)s") % {"n": n}, [line for line in lines if line.year == n])
-        for n in range(1, years + 1)
-    ]
-    by_category = [
-        row(label, [line for line in lines if line.category == value])
-        for value, label in BudgetLine.Category.choices
-    ]
-    return {"by_year": by_year, "by_category": by_category}
 
 
 def deadline_info(application: Application, at=None) -> dict | None:
@@ -146,6 +131,8 @@ def _render_page(request, application: Application, *, section=None, bound_form=
         totals=totals,
         has_training=bool(targets),
         has_milestones=bool(milestones),
+        questions=all_forms["questions"].questions,
+        answers=all_forms["questions"].answers,
     )
     context = {
         "title": _("Dossier complet — %(name)s") % {"name": application},
@@ -161,7 +148,7 @@ def _render_page(request, application: Application, *, section=None, bound_form=
         "further_documents": by_kind.get(Document.Kind.OTHER, []),
         "partners": partners,
         "budget_lines": lines,
-        "budget_table": _budget_table(lines, project_years(application)),
+        "budget_table": budget_table(lines, project_years(application)),
         "totals": {k: Decimal(v) for k, v in totals.items()},
         "drift": budget_drift(application, totals),
         "training_targets": targets,
@@ -273,6 +260,10 @@ def _write_document(form, application, user):
     return {"document_id": document.pk}
 
 
+def _write_questions(form, application, user):
+    return {"changed": answers_save(application=application, user=user, values=question_values(form))}
+
+
 WRITERS = {
     "presentation": _write_presentation,
     "annex": _write_annex,
@@ -281,6 +272,7 @@ WRITERS = {
     "training": _write_rows,
     "milestones": _write_rows,
     "documents": _write_document,
+    "questions": _write_questions,
 }
 
 
@@ -350,6 +342,7 @@ save_budget = _section_view("budget")
 save_training = _section_view("training")
 save_milestones = _section_view("milestones")
 add_document = _section_view("documents")
+save_questions = _section_view("questions")
 
 
 @login_required

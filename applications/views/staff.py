@@ -27,6 +27,7 @@ from applications.forms.staff import (
 )
 from applications.models import Document, Organisation
 from applications.selectors.access import ApplicationAccess, application_access_for
+from applications.selectors.questions import export_cells, export_headers, export_questions, prefetch_answers
 from applications.selectors.staff import format_deadline, screening_applications, screening_detail_context
 from applications.services import messages as message_services
 from applications.services import screening as screening_services
@@ -129,10 +130,13 @@ def letters_export(request):
     _require(request.user)
     _require(request.user, "export")
     filterset = ScreeningFilter(request.GET or None, queryset=screening_applications())
-    return csv_streaming_response(_letter_rows(filterset.qs), "lettres-intention.csv")
+    # One column per question of the letter (issue 15): the answers come with each chunk.
+    questions = export_questions(["letter"])
+    rows = _letter_rows(prefetch_answers(filterset.qs), questions)
+    return csv_streaming_response(rows, "lettres-intention.csv")
 
 
-def _letter_rows(applications):
+def _letter_rows(applications, questions=()):
     yield [
         _("Référence"),
         _("Titre"),
@@ -146,6 +150,7 @@ def _letter_rows(applications):
         _("Déposée le"),
         _("Date limite du dossier"),
         _("Aide demandée estimée (€)"),
+        *export_headers(questions),
     ]
     # Read in chunks (the actions are prefetched per chunk): memory stays flat at 100,000 rows.
     for application in applications.iterator(chunk_size=EXPORT_CHUNK):
@@ -166,6 +171,7 @@ def _letter_rows(applications):
                 timezone.localtime(submitted).strftime("%d/%m/%Y %H:%M") if submitted else "",
                 format_deadline(application.dossier_deadline),
                 application.estimated_aid_requested,
+                *export_cells(application, questions),
             )
         ]
 

@@ -137,3 +137,10 @@ def aria_current(context, url: str, exact: bool = False):
     if not exact and path.startswith(url):
         return mark_safe(' aria-current="true"')
     return ""
+
+
+@register.filter
+def with_headers(row, headers):
+    """(column header, cell) pairs of a table row, so that a stacked table (static/css/portal.css,
+    `cma-stack`) can label each cell with its column: `{% for label, cell in row|with_headers:head %}`."""
+    return list(zip(headers, row, strict=False))

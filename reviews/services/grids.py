@@ -38,6 +38,8 @@ def _write_criteria(grid: Grid, criteria: list[dict]) -> None:
             order=item.get("order") or index,
             label=item["label"],
             guidance=item.get("guidance", ""),
+            label_en=item.get("label_en", ""),
+            guidance_en=item.get("guidance_en", ""),
             weight=Decimal(item["weight"]),
             scale_max=int(item["scale_max"]),
         )

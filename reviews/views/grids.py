@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from cma_portal.pagination import paginate
 from reviews import selectors
 from reviews.errors import ReviewError
 from reviews.forms import (
@@ -22,7 +23,7 @@ def grids(request):
     return render(
         request,
         "reviews/grids.html",
-        {"title": _("Grilles d'évaluation"), "grids": list(selectors.grids_list())},
+        {"title": _("Grilles d'évaluation"), "page_obj": paginate(request, selectors.grids_list())},
     )
 
 
@@ -31,6 +32,8 @@ def _criteria(formset) -> list[dict]:
         {
             "label": f.cleaned_data["label"],
             "guidance": f.cleaned_data.get("guidance", ""),
+            "label_en": f.cleaned_data.get("label_en", ""),
+            "guidance_en": f.cleaned_data.get("guidance_en", ""),
             "weight": f.cleaned_data["weight"],
             "scale_max": f.cleaned_data["scale_max"],
         }
@@ -100,7 +103,14 @@ def grid_detail(request, pk):
         formset = CriterionFormSet(
             prefix="criteria",
             initial=[
-                {"label": c.label, "guidance": c.guidance, "weight": c.weight, "scale_max": c.scale_max}
+                {
+                    "label": c.label,
+                    "guidance": c.guidance,
+                    "label_en": c.label_en,
+                    "guidance_en": c.guidance_en,
+                    "weight": c.weight,
+                    "scale_max": c.scale_max,
+                }
                 for c in criteria
             ],
         )

@@ -14,7 +14,7 @@ from applications.models import Application
 from applications.states import State
 from cma_portal import roles
 from cma_portal.pagination import paginate, query_without_paging, row_url_prefix
-from reviews import exports, listing, selectors
+from reviews import exports, listing, selectors, selectors_consensus
 from reviews.errors import ReviewError
 from reviews.filters import DossierFilter
 from reviews.forms import (
@@ -101,6 +101,7 @@ def _dossier_page(
             "aggregate": standing.aggregate,
             "rank": standing.rank,
             "decision": decision,
+            "consensus": selectors_consensus.consensus_brief(application),
             "assign_form": assign_form or ManualAssignForm(initial={"due_on": default_due_at().date()}),
             "decision_form": decision_form
             or DecisionForm(

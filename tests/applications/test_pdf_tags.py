@@ -66,3 +66,26 @@ def test_decision_letter_pdf_is_tagged(language):
         actor=programme_manager(),
     )
     assert_tagged(review_pdf.render_decision_letter(decision, language), language)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_evaluation_summary_pdf_is_tagged(language):
+    """The evaluation summary (issue 15), in the applicant's language."""
+    from reviews.models import EvaluationSummary
+    from reviews.services.consensus import consensus_name_rapporteur, consensus_save, consensus_validate
+
+    pm = programme_manager()
+    dossier = reviewed_dossier()
+    assignment = dossier.review_assignments.order_by("pk").first()
+    consensus = consensus_name_rapporteur(application=dossier, assignment=assignment, actor=pm)
+    consensus = consensus_save(
+        consensus=consensus,
+        scores={s.criterion_id: (3, "Appréciation.") for s in consensus.scores.all()},
+        overall_opinion="Avis global.",
+        actor=assignment.reviewer,
+        submit=True,
+    )
+    consensus_validate(consensus=consensus, actor=pm)
+    summary = EvaluationSummary.objects.get(application=dossier)
+    types = assert_tagged(review_pdf.render_evaluation_summary(summary, dossier, language), language)
+    assert "/Table" in types

@@ -18,8 +18,8 @@ from grants import guards as grant_guards
 from grants.models import Agreement, Instalment, Report
 from grants.workflow import AGREEMENT_TRANSITIONS, INSTALMENT_TRANSITIONS, REPORT_TRANSITIONS
 from reviews import effects as review_effects
-from reviews.models import Assignment, Review
-from reviews.workflow import ASSIGNMENT_TRANSITIONS, DECISIONS, REVIEW_TRANSITIONS
+from reviews.models import Assignment, Consensus, Review
+from reviews.workflow import ASSIGNMENT_TRANSITIONS, CONSENSUS_TRANSITIONS, DECISIONS, REVIEW_TRANSITIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 FEATURE_APPS = {"actions", "waves", "applications", "reviews", "pilotage", "accounts", "pages", "grants"}
@@ -31,6 +31,7 @@ TABLES = {
     "reviews.workflow.DECISIONS": (DECISIONS, {application_guards}, {review_effects}),
     "reviews.workflow.ASSIGNMENT_TRANSITIONS": (ASSIGNMENT_TRANSITIONS, set(), {review_effects}),
     "reviews.workflow.REVIEW_TRANSITIONS": (REVIEW_TRANSITIONS, set(), {review_effects}),
+    "reviews.workflow.CONSENSUS_TRANSITIONS": (CONSENSUS_TRANSITIONS, set(), {review_effects}),
     "grants.workflow.AGREEMENT_TRANSITIONS": (AGREEMENT_TRANSITIONS, {grant_guards}, {grant_effects}),
     "grants.workflow.REPORT_TRANSITIONS": (REPORT_TRANSITIONS, {grant_guards}, {grant_effects}),
     "grants.workflow.INSTALMENT_TRANSITIONS": (INSTALMENT_TRANSITIONS, {grant_guards}, {grant_effects}),
@@ -60,6 +61,7 @@ def test_every_guard_and_effect_is_a_callable_of_the_apps_guards_and_effects_mod
         (State.values, {State.LI_DRAFT}, [TRANSITIONS, DECISIONS]),
         (Assignment.State.values, {Assignment.State.PENDING}, [ASSIGNMENT_TRANSITIONS]),
         (Review.State.values, {Review.State.DRAFT}, [REVIEW_TRANSITIONS]),
+        (Consensus.State.values, {Consensus.State.DRAFT}, [CONSENSUS_TRANSITIONS]),
         (Agreement.State.values, {Agreement.State.IN_PREPARATION}, [AGREEMENT_TRANSITIONS]),
         (Report.State.values, {Report.State.DRAFT}, [REPORT_TRANSITIONS]),
         (Instalment.State.values, {Instalment.State.PLANNED}, [INSTALMENT_TRANSITIONS]),

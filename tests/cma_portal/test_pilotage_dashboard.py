@@ -200,7 +200,7 @@ def test_dashboard_lists_the_20_nearest_deadlines_and_says_how_many_more(client_
         )
     page = client.get("/pilotage/").content.decode()
     table = page.split('id="table-echeances"')[1].split("</table>")[0]
-    assert table.count("<tr>") == 21  # header + 20 rows
+    assert table.count("<tr") == 21  # header + 20 rows
     assert "5 autres échéances" in page
     csv = b"".join(
         client.get("/pilotage/export/echeances.csv").streaming_content

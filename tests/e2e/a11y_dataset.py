@@ -24,6 +24,7 @@ from tests.factories import (
     rich_dossier_application,
     submit_snapshot,
 )
+from tests.factories_questions import answered_question
 from tests.test_url_permissions import ANON, FORM, PAGE, POLICY, url_for
 
 OWNER = "owner"
@@ -43,6 +44,7 @@ def build():
     from pilotage.services import invitation_create
     from reviews.models import Grid
     from reviews.services.assignments import assignment_create, assignment_declare
+    from reviews.services.consensus import consensus_name_rapporteur, consensus_save, consensus_validate
     from reviews.services.decisions import decision_record
     from reviews.services.reviews import review_save, review_start
 
@@ -76,6 +78,17 @@ def build():
         actor=reviewer_user,
         submit=True,
     )
+    # Issue 15: the reviewer is the rapporteur; the validated consensus gives the applicant an
+    # evaluation summary, released by the decision.
+    consensus = consensus_name_rapporteur(application=app, assignment=assignment, actor=pm)
+    consensus = consensus_save(
+        consensus=consensus,
+        scores={s.criterion_id: (4, "Consensus : solide.") for s in consensus.scores.all()},
+        overall_opinion="Consensus : projet solide.",
+        actor=reviewer_user,
+        submit=True,
+    )
+    consensus_validate(consensus=consensus, actor=pm)
     decision = decision_record(
         application=app,
         outcome="selected",
@@ -139,6 +152,7 @@ def build():
         "pending": pending,
         "invitation": invitation,
         "grid": Grid.objects.current().first(),
+        "question": answered_question(app),
     }
     extra = [
         (OWNER, reverse("applications:letter_edit", args=[letter_draft.pk])),

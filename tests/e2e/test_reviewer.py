@@ -16,7 +16,7 @@ from reviews.services.assignments import assignment_create
 from tests.e2e.conftest import login_page_as, save_screenshot  # noqa: E402
 from tests.factories import SubmittedDossierFactory, covering_reviewer, programme_manager  # noqa: E402
 
-# actions and the default grid come from data migrations (put back by _reference_data).
+# actions and the grids come from data migrations (put back by _reference_data).
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -39,7 +39,9 @@ def test_reviewer_declares_fills_grid_and_submits(page, live_server, tmp_path):
 
     page.get_by_role("button", name="Transmettre l'évaluation").wait_for()
     selects = page.locator("select[name^='score_']")
-    assert selects.count() == 7
+    # The dossier answers action 3: its grid (issue 15), four criteria of the action's
+    # priorities and four common ones.
+    assert selects.count() == 8
     for i in range(selects.count()):
         selects.nth(i).select_option("4" if i % 2 else "3")
     comments = page.locator("textarea[name^='comment_']")
@@ -62,7 +64,8 @@ def test_reviewer_declares_fills_grid_and_submits(page, live_server, tmp_path):
     review = Review.objects.get(assignment=assignment)
     assert review.state == Review.State.SUBMITTED
     assert Assignment.objects.get(pk=assignment.pk).state == Assignment.State.ACCEPTED
-    # Default grid weights 2, 1.5, 1, 1.5, 1.5, 1.5, 1 (sum 10) with scores 3,4,3,4,3,4,3 on /5:
-    # (2×3 + 1.5×4 + 1×3 + 1.5×4 + 1.5×3 + 1.5×4 + 1×3) / 5 / 10 × 20 = 34.5 / 50 × 20 = 13.80
-    assert review.weighted_score == Decimal("13.80")
+    # Action 3's grid: weights 1.5, 1.5, 1, 1, 1.5, 1.5, 1, 1 (sum 10), scores 3,4,3,4,3,4,3,4 on /5:
+    # (4.5 + 6 + 3 + 4 + 4.5 + 6 + 3 + 4) / 5 / 10 × 20 = 35 / 50 × 20 = 14.00
+    assert review.grid.action.number == 3
+    assert review.weighted_score == Decimal("14.00")
     save_screenshot(page, tmp_path, "review_submitted.png")

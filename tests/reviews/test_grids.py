@@ -40,15 +40,51 @@ def test_default_grid_is_seeded_with_seven_weighted_criteria():
     assert all(c.scale_max == 5 and c.weight > 0 for c in grid.criteria.all())
 
 
+def test_every_action_has_a_seeded_grid_in_two_languages():
+    """Issue 15: one grid per action, from its published priorities, English beside French."""
+    for action in Action.objects.all():
+        grid = Grid.objects.get(action=action, is_current=True)
+        criteria = list(grid.criteria.all())
+        assert len(criteria) >= 6 and all(c.label_en and c.guidance_en for c in criteria)
+        assert "Qualité du budget" in [c.label for c in criteria]
+    labels = [c.label for c in Grid.objects.get(action__number=3, is_current=True).criteria.all()]
+    assert labels[0] == "Parcours à double culture informatique / santé (volet 3a)"
+
+
+def test_seeding_the_action_grids_again_changes_nothing_and_keeps_edits():
+    import importlib
+
+    from django.apps import apps
+
+    seed = importlib.import_module("reviews.migrations.0006_action_grids").seed_action_grids
+    grid = Grid.objects.get(action__number=4, is_current=True)
+    grid_update(grid=grid, title="Grille juristes révisée", criteria=_criteria(2), actor=None)
+    before = list(Grid.objects.values_list("pk", "title", "version").order_by("pk"))
+    criteria = Grid.objects.get(action__number=4, is_current=True).criteria.count()
+    seed(apps, None)
+    seed(apps, None)
+    assert list(Grid.objects.values_list("pk", "title", "version").order_by("pk")) == before
+    assert Grid.objects.get(action__number=4, is_current=True).criteria.count() == criteria == 2
+
+
+def test_the_grid_of_the_lowest_numbered_action_scores_a_dossier_of_several_actions():
+    dossier = SubmittedDossierFactory(actions=Action.objects.filter(number__in=[5, 2]))
+    assert selectors.current_grid_for(dossier).action.number == 2
+    Grid.objects.filter(action__number__in=[2, 5]).update(is_current=False)
+    assert selectors.current_grid_for(dossier).action is None  # no grid left: the default one
+
+
 def test_action_grid_takes_precedence_over_default():
     action3 = Action.objects.get(number=3)
     dossier = SubmittedDossierFactory()
-    assert selectors.current_grid_for(dossier).action is None
+    assert selectors.current_grid_for(dossier).action == action3
     grid = grid_create(action=action3, title="Grille action 3", criteria=_criteria(3, 20), actor=None)
     assert selectors.current_grid_for(dossier) == grid
 
 
 def test_editing_grid_in_use_creates_new_version_and_keeps_reviews():
+    # A dossier of an action without a grid of its own is scored with the default grid.
+    Grid.objects.filter(action__number=3).update(is_current=False)
     dossier = SubmittedDossierFactory()
     review = submitted_review(assign(dossier, covering_reviewer()), 4)
     default = review.grid
@@ -122,3 +158,26 @@ def test_admin_creates_and_edits_grid_through_pages(client):
     assert "Titre conservé" in html and "Ce champ est obligatoire" in html
     page = client.get(reverse("grids:list")).content.decode()
     assert "Grille juristes" in page and "Grille par défaut" in page
+
+
+def test_the_english_of_a_criterion_is_edited_in_the_grid_page(client):
+    client.force_login(administrator())
+    grid = Grid.objects.get(action__number=1, is_current=True)
+    page = client.get(reverse("grids:detail", args=[grid.pk])).content.decode()
+    assert "Digital-health modules in the initial training of health professions" in page
+    data = _formset(
+        [
+            {
+                "label": "Référentiel de compétences",
+                "label_en": "Competency framework",
+                "guidance": "",
+                "guidance_en": "Set by experts.",
+                "weight": "1",
+                "scale_max": "5",
+            }
+        ],
+        title=grid.title,
+    )
+    assert client.post(reverse("grids:detail", args=[grid.pk]), data).status_code == 302
+    criterion = Grid.objects.get(action__number=1, is_current=True).criteria.get()
+    assert (criterion.label_en, criterion.guidance_en) == ("Competency framework", "Set by experts.")
