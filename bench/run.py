@@ -126,8 +126,8 @@ def prepare(applications: int, reuse: bool) -> None:
     for line in out.splitlines():
         if "Banc" in line or "supplémentaires" in line:
             print("  " + line.strip())
-    if not (ROOT / "staticfiles" / "staticfiles.json").exists():
-        run([PY, "manage.py", "collectstatic", "--noinput", "-v0"])
+    # Every time: a manifest from an older checkout lacks the newer static files.
+    run([PY, "manage.py", "collectstatic", "--noinput", "-v0"])
 
 
 class Gunicorn:
