@@ -82,6 +82,14 @@ UNDISCOVERED = {
     "grants_staff:schedule",
     "grants_staff:send",
     "grants_staff:start",
+    # The dataset's dossier has a validated consensus and a released summary (the role matrix
+    # needs them): naming a rapporteur, writing, sending back, validating and rewording are
+    # past, so their forms are no longer shown.
+    "evaluation:consensus",
+    "selection:consensus_send_back",
+    "selection:consensus_validate",
+    "selection:rapporteur",
+    "selection:summary",
 }
 
 # allauth's account pages that the portal offers (login, sign-up, password and address
