@@ -41,8 +41,8 @@ def _staff_list(request):
     return None
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, queryset, param="page"):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
 
 
 def agreements(request):
@@ -59,7 +59,8 @@ def agreements(request):
             "page": _page(request, agreements_list(state=state)),
             "states": Agreement.State.choices,
             "state": state,
-            "to_review": _page(request, reports_to_review()),
+            # Its own page number: the agreements above keep theirs.
+            "to_review": _page(request, reports_to_review(), "rapports"),
         },
     )
 

@@ -73,3 +73,17 @@ def test_grant_lists_constant_queries(client, url_name):
     _build(49, wave, start=1)
     fifty = _count(client, reverse(url_name))
     assert one == fifty <= 12, (one, fifty)
+
+
+def test_reports_to_review_are_paged_apart_from_the_agreements(client):
+    """Every list a person reads is paginated: the reports to review have their own pages."""
+    wave = WaveFactory()
+    _build(27, wave)
+    client.force_login(programme_manager())
+    url = reverse("grants_staff:agreements")
+    first = client.get(url).content.decode()
+    listed = first.split('id="reports-to-review"')[1].split("</ul>")[0]
+    assert listed.count("<li>") == 25
+    assert "?rapports=2" in first and "Pages des rapports à examiner" in first
+    second = client.get(url, {"rapports": 2}).content.decode()
+    assert second.split('id="reports-to-review"')[1].split("</ul>")[0].count("<li>") == 2
