@@ -31,7 +31,9 @@ class Command(BaseCommand):
             for name in CATCH_UP_TASKS:
                 task = celery_app.tasks[name]
                 kwargs = {"older_than_minutes": pdf_after} if "pdf" in name else {}
-                result = task.apply(kwargs=kwargs, throw=True).get()
+                # `.result` of the eager run, not `.get()`: `get` refuses to run wherever Celery
+                # believes it is inside a worker (after a worker was started in this process).
+                result = task.apply(kwargs=kwargs, throw=True).result
                 self.stdout.write(f"{name}: {result}")
         finally:
             celery_app.conf.task_always_eager = was_eager
