@@ -20,7 +20,6 @@ from reviews.standing import ranking_key as standing_key
 
 # Dossiers that reviewers and the selection pages deal with.
 REVIEWABLE_STATES = (State.DOSSIER_SUBMITTED, State.UNDER_REVIEW)
-__all__ = ["SELECTION_STATES"]
 
 
 def organisation_ids(application: Application) -> set[int]:
