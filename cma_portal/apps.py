@@ -13,4 +13,4 @@ class CmaPortalConfig(AppConfig):
 
         user_logged_in.connect(restart_idle_period, dispatch_uid="cma-restart-idle-period")
         # Query timings on every database connection, metrics registered (cma_portal/metrics.py).
-        from cma_portal import metrics  # noqa: F401
+        from cma_portal import checks, metrics  # noqa: F401

@@ -207,6 +207,12 @@ ACCOUNT_RATE_LIMITS = {
     # code login too (docs/security.md, "Lockouts").
     "request_login_code": "20/m/ip",
 }
+# The client's address for the per-IP limits above and for the lockout record. Behind the reverse
+# proxy every request comes from the proxy: without this, all users would share one "IP" and ten
+# wrong passwords anywhere in a minute would refuse everyone's login. Set it to the number of
+# proxies in front of gunicorn that append to X-Forwarded-For (1 for one TLS proxy); 0 (direct
+# clients, development) ignores the header, so that a client cannot choose its own address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # The way in that the brute-force limit on passwords cannot block: a code sent by email (allauth
 # then asks staff for their TOTP as after a password). Refusals are recorded (cma_portal/lockouts.py).
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True

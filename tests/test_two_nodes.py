@@ -143,6 +143,9 @@ class Balancer:
             headers["Connection"] = "close"
             if method == "POST" and "csrftoken" in session.cookies:
                 headers["X-CSRFToken"] = session.cookies["csrftoken"]
+            # As the TLS proxy of a deployment does, the client's own address in X-Forwarded-For
+            # (nodes run with TRUSTED_PROXY_COUNT=1): the per-IP login limits are per user.
+            headers["X-Forwarded-For"] = getattr(session, "client_ip", "192.0.2.1")
             started = time.monotonic()
             try:
                 response = session.request(
@@ -202,6 +205,7 @@ def test_two_web_nodes_and_two_workers_survive_losing_one_of_each(tmp_path, s3_m
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
         "STAFF_REQUIRE_MFA": "false",
+        "TRUSTED_PROXY_COUNT": "1",
         "LOG_FORMAT": "json",
         "DJANGO_SETTINGS_MODULE": "cma_portal.settings",
     }
@@ -252,6 +256,7 @@ def test_two_web_nodes_and_two_workers_survive_losing_one_of_each(tmp_path, s3_m
         # Five failed logins on node A: allauth's per-address limit (5 per 5 min, in the cache)
         # then refuses even the right password on node B.
         probe = requests.Session()
+        probe.client_ip = "198.51.100.250"
         for _ in range(5):
             balancer.request(probe, "GET", "/compte/login/", node=0)
             balancer.request(
@@ -263,6 +268,7 @@ def test_two_web_nodes_and_two_workers_survive_losing_one_of_each(tmp_path, s3_m
         acknowledged: dict[int, str] = {}  # application pk -> receipt path
         in_flight_submits: set[int] = set()
         retry_outcomes: dict[int, int] = {}
+        outcomes: dict[int, str] = {}  # application pk -> what became of its applicant
         receipts: list[str] = []
         ack_lock = threading.Lock()
         done = threading.Event()
@@ -274,59 +280,67 @@ def test_two_web_nodes_and_two_workers_survive_losing_one_of_each(tmp_path, s3_m
                     if not queue:
                         return
                     index, item = queue.pop(0)
-                application = item["application"]
-                session = requests.Session()
-                home, other = index % 2, (index + 1) % 2
-                # A user whose page broke (node B killed) reloads it: the balancer sends the
-                # retry to the surviving node.
-                if not (
-                    login(balancer, session, application.owner.email, node=home)
-                    or login(balancer, session, application.owner.email, node=home)
-                ):
-                    continue
-                letter_path = f"/candidatures/{application.pk}/lettre/"
-                page = balancer.request(session, "GET", letter_path, node=other) or balancer.request(
-                    session, "GET", letter_path, node=other
+                try:
+                    outcomes[item["application"].pk] = drive_applicant(index, item)
+                except Exception as exc:  # shown by the final check, with every other outcome
+                    outcomes[item["application"].pk] = f"error: {exc!r}"
+
+        def drive_applicant(index, item) -> str:
+            application = item["application"]
+            session = requests.Session()
+            session.client_ip = f"203.0.113.{index + 1}"
+            home, other = index % 2, (index + 1) % 2
+            # A user whose page broke (node B killed) reloads it: the balancer sends the
+            # retry to the surviving node.
+            if not (
+                login(balancer, session, application.owner.email, node=home)
+                or login(balancer, session, application.owner.email, node=home)
+            ):
+                return "login refused twice"
+            letter_path = f"/candidatures/{application.pk}/lettre/"
+            page = balancer.request(session, "GET", letter_path, node=other) or balancer.request(
+                session, "GET", letter_path, node=other
+            )
+            assert page.status_code == 200, page.status_code  # logged in on the other node
+
+            def submit(item=item, session=session, letter_path=letter_path, other=other, retry=False):
+                return balancer.request(
+                    session,
+                    "POST",
+                    letter_path,
+                    node=other,
+                    retry_of_unknown=retry,
+                    data=item["form"],
+                    files={"letter": ("lettre.pdf", item["pdf"], "application/pdf")},
                 )
-                assert page.status_code == 200, page.status_code  # logged in on the other node
 
-                def submit(item=item, session=session, letter_path=letter_path, other=other, retry=False):
-                    return balancer.request(
-                        session,
-                        "POST",
-                        letter_path,
-                        node=other,
-                        retry_of_unknown=retry,
-                        data=item["form"],
-                        files={"letter": ("lettre.pdf", item["pdf"], "application/pdf")},
-                    )
-
-                response = submit()
-                if response is None:
-                    # In flight on the killed node: committed or not, nobody knows. The user
-                    # submits again; the workflow refuses a second submission if the first one
-                    # went through (checked below: one submission per application).
-                    with ack_lock:
-                        in_flight_submits.add(application.pk)
-                    # The user reloads the letter (the balancer sends it to the surviving node):
-                    # still a draft, they submit again with the page's current version; gone
-                    # through, the page no longer offers the form.
-                    reloaded = balancer.request(session, "GET", letter_path, node=other)
-                    version = re.search(r'name="version" value="(\d+)"', reloaded.text if reloaded else "")
-                    if reloaded is None or reloaded.status_code != 200 or version is None:
-                        continue
-                    item = {**item, "form": {**item["form"], "version": version.group(1)}}
-                    response = submit(item=item, retry=True)
-                if application.pk in in_flight_submits:
-                    retry_outcomes[application.pk] = response.status_code
-                if response.status_code != 302 or "/depots/" not in response.headers.get("Location", ""):
-                    assert application.pk in in_flight_submits, (response.status_code, response.text[:2000])
-                    continue
-                receipt = response.headers["Location"]
+            response = submit()
+            if response is None:
+                # In flight on the killed node: committed or not, nobody knows. The user
+                # submits again; the workflow refuses a second submission if the first one
+                # went through (checked below: one submission per application).
                 with ack_lock:
-                    acknowledged[application.pk] = receipt
-                    receipts.append(receipt)
-                balancer.request(session, "GET", receipt, node=home)
+                    in_flight_submits.add(application.pk)
+                # The user reloads the letter (the balancer sends it to the surviving node):
+                # still a draft, they submit again with the page's current version; gone
+                # through, the page no longer offers the form.
+                reloaded = balancer.request(session, "GET", letter_path, node=other)
+                version = re.search(r'name="version" value="(\d+)"', reloaded.text if reloaded else "")
+                if reloaded is None or reloaded.status_code != 200 or version is None:
+                    return "in flight; the reloaded page offers no form"
+                item = {**item, "form": {**item["form"], "version": version.group(1)}}
+                response = submit(item=item, retry=True)
+            if application.pk in in_flight_submits:
+                retry_outcomes[application.pk] = response.status_code
+            if response.status_code != 302 or "/depots/" not in response.headers.get("Location", ""):
+                assert application.pk in in_flight_submits, (response.status_code, response.text[:2000])
+                return f"in flight; the retry answered {response.status_code}"
+            receipt = response.headers["Location"]
+            with ack_lock:
+                acknowledged[application.pk] = receipt
+                receipts.append(receipt)
+            balancer.request(session, "GET", receipt, node=home)
+            return "acknowledged"
 
         def staff_driver():
             session = requests.Session()
@@ -416,7 +430,7 @@ def test_two_web_nodes_and_two_workers_survive_losing_one_of_each(tmp_path, s3_m
     lost = [pk for pk in acknowledged if per_application.get(pk, 0) == 0]
     assert not lost and duplicated_submissions == 0
     assert set(per_application) <= set(acknowledged) | in_flight_submits
-    assert len(acknowledged) + len(in_flight_submits - set(acknowledged)) == APPLICANTS
+    assert len(acknowledged) + len(in_flight_submits - set(acknowledged)) == APPLICANTS, outcomes
     # A submit in flight whose retry was refused had gone through: submitted once, as the user
     # sees on their dashboard.
     assert all(per_application[pk] == 1 for pk in in_flight_submits - set(acknowledged)), retry_outcomes

@@ -124,3 +124,58 @@ def test_applicants_and_programme_managers_do_not_see_the_lockouts(client):
         response = client.get(reverse("admin:cma_portal_loginlockout_changelist"))
         assert response.status_code == 302
         assert "/admin/login/" in response["Location"]
+
+
+# --- behind the reverse proxy ------------------------------------------------------------------
+PROXY_IP = "10.0.0.2"
+
+
+def _through_proxy(client_ip, claimed=None):
+    """A client behind our TLS proxy: the proxy connects (REMOTE_ADDR) and appends the address it
+    saw to whatever X-Forwarded-For the client sent."""
+    forwarded = f"{claimed}, {client_ip}" if claimed else client_ip
+    return Client(REMOTE_ADDR=PROXY_IP, HTTP_X_FORWARDED_FOR=forwarded)
+
+
+def _spray(client, attempts=11):
+    """Wrong passwords for many addresses: only the per-IP limit (10 a minute) binds."""
+    for n in range(attempts):
+        client.post(reverse("account_login"), {"login": f"cible{n}@exemple.fr", "password": "mauvais"})
+
+
+def test_behind_the_proxy_one_clients_wrong_passwords_do_not_refuse_the_others(settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    victim = UserFactory()
+    _spray(_through_proxy(ATTACKER_IP))
+    response = _through_proxy(VICTIM_IP).post(
+        reverse("account_login"), {"login": victim.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302, _text(response)
+
+
+def test_with_the_proxy_not_counted_everyone_shares_the_proxys_address(settings):
+    """Why TRUSTED_PROXY_COUNT must be set in production (check --deploy warns, cma_portal.W001):
+    otherwise the same spray locks every user out of the password login."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    victim = UserFactory()
+    _spray(_through_proxy(ATTACKER_IP))
+    response = _through_proxy(VICTIM_IP).post(
+        reverse("account_login"), {"login": victim.email, "password": PASSWORD}
+    )
+    assert response.status_code in (200, 429)
+    assert "_auth_user_id" not in response.wsgi_request.session
+
+
+def test_a_client_cannot_choose_its_address_by_sending_x_forwarded_for(settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    victim = UserFactory()
+    # The attacker claims the victim's address; the proxy appends the real one, which is read.
+    attacker = _through_proxy(ATTACKER_IP, claimed=VICTIM_IP)
+    for n in range(6):
+        attacker.post(reverse("account_login"), {"login": victim.email, "password": f"mauvais-{n}"})
+    assert LoginLockout.objects.get(email=victim.email).ip_address == ATTACKER_IP
+    # Without any proxy counted, the header is ignored: a direct client is its REMOTE_ADDR.
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    direct = Client(REMOTE_ADDR="192.0.2.9", HTTP_X_FORWARDED_FOR=VICTIM_IP)
+    direct.post(reverse("account_login"), {"login": victim.email, "password": "encore"})
+    assert LoginLockout.objects.get(email=victim.email).ip_address == "192.0.2.9"

@@ -15,6 +15,7 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp+tls://user:password@smtp.example.fr:587",
+    "TRUSTED_PROXY_COUNT": "1",
 }
 
 
@@ -28,6 +29,17 @@ def test_check_deploy_is_clean_with_production_variables():
     result = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_the_proxy_is_not_counted():
+    env = {k: v for k, v in PRODUCTION.items() if k != "TRUSTED_PROXY_COUNT"}
+    result = run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env,
+        drop=("DATABASE_URL", "REDIS_URL", "TESTING", "DEBUG", "TRUSTED_PROXY_COUNT"),
+    )
+    assert result.returncode != 0
+    assert "cma_portal.W001" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
